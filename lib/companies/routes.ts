@@ -1,0 +1,83 @@
+import { DELETERS, READERS, WRITERS } from "#lib/auth/roles";
+import {
+  companyContactsQuery,
+  companyParams,
+  companySchema,
+  createCompanyBody,
+  listCompaniesQuery,
+  updateCompanyBody,
+} from "#lib/companies/schema";
+import { contactSchema } from "#lib/contacts/schema";
+import { route } from "#lib/http/route";
+import { pageOf } from "#lib/records/common-schema";
+
+export const companyRoutes = [
+  route({
+    operationId: "createCompany",
+    method: "POST",
+    path: "/companies",
+    function: "companies",
+    summary: "Create a company",
+    roles: WRITERS,
+    request: { body: createCompanyBody },
+    response: { status: 201, body: companySchema, description: "The created company" },
+    idempotent: true,
+    errors: [409, 422],
+  }),
+  route({
+    operationId: "listCompanies",
+    method: "GET",
+    path: "/companies",
+    function: "companies",
+    summary: "List companies, filtered by one of owner, industry, tag, domain or name prefix",
+    roles: READERS,
+    request: { query: listCompaniesQuery },
+    response: { status: 200, body: pageOf(companySchema), description: "A page of companies" },
+  }),
+  route({
+    operationId: "getCompany",
+    method: "GET",
+    path: "/companies/{companyId}",
+    function: "companies",
+    summary: "Get a company",
+    roles: READERS,
+    request: { params: companyParams },
+    response: { status: 200, body: companySchema, description: "The company; its ETag is its version" },
+    errors: [404],
+  }),
+  route({
+    operationId: "updateCompany",
+    method: "PATCH",
+    path: "/companies/{companyId}",
+    function: "companies",
+    summary: "Change some fields of a company",
+    roles: WRITERS,
+    request: { params: companyParams, body: updateCompanyBody },
+    response: { status: 200, body: companySchema, description: "The updated company" },
+    conditional: true,
+    errors: [404, 409, 412],
+  }),
+  route({
+    operationId: "deleteCompany",
+    method: "DELETE",
+    path: "/companies/{companyId}",
+    function: "companies",
+    summary: "Delete a company that no contact is associated with",
+    roles: DELETERS,
+    request: { params: companyParams },
+    response: { status: 204, description: "Deleted" },
+    conditional: true,
+    errors: [404, 409, 412],
+  }),
+  route({
+    operationId: "listCompanyContacts",
+    method: "GET",
+    path: "/companies/{companyId}/contacts",
+    function: "companies",
+    summary: "List the contacts associated with a company, with their roles",
+    roles: READERS,
+    request: { params: companyParams, query: companyContactsQuery },
+    response: { status: 200, body: pageOf(contactSchema), description: "A page of contacts" },
+    errors: [404],
+  }),
+] as const;

@@ -1,0 +1,25 @@
+import type { MiddlewareObj } from "@middy/core";
+import { principalFromClaims } from "#lib/auth/principal";
+import { type ApiEvent, type ApiResult, stateOf } from "#lib/http/api-event";
+import { HttpError } from "#lib/http/http-error";
+
+/**
+ * Role checks per route. The token itself was verified by API Gateway's JWT authorizer (or by
+ * the local runtime with the same rules); here we read its claims and apply the route's roles.
+ */
+export const authorization = (): MiddlewareObj<ApiEvent, ApiResult> => ({
+  before: ({ event }) => {
+    const state = stateOf(event);
+    const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+    const principal = principalFromClaims(claims);
+    if (!principal) throw new HttpError(401, "auth.unauthenticated", "A valid bearer token is required.");
+    if (!principal.roles.some((role) => state.route.roles.includes(role))) {
+      throw new HttpError(
+        403,
+        "auth.forbidden",
+        `This operation needs one of the roles: ${state.route.roles.join(", ")}.`,
+      );
+    }
+    state.principal = principal;
+  },
+});
