@@ -39,7 +39,7 @@ const serialize = (result: HttpResult): ApiResult => ({
  */
 export const httpFunction = <const Routes extends readonly RouteDeclaration[]>(
   routes: Routes,
-  operations: Operations<Routes>,
+  operations: NoInfer<Operations<Routes>>,
 ) => {
   const byId = operations as unknown as Record<string, (input: OperationInput<RouteDeclaration>) => Promise<HttpResult>>;
   return middy<ApiEvent, ApiResult, Error, Context>()

@@ -1,0 +1,144 @@
+import type { Principal } from "#lib/auth/principal";
+import {
+  allCompaniesPartition,
+  byIndustryPartition,
+  byOwnerPartition,
+  byTagPartition,
+  COMPANY_HAS_CONTACTS,
+  companyModel,
+  domainGuardKey,
+  removeCountersIfNoContacts,
+} from "#lib/companies/keys";
+import type { Company, CreateCompany, ListCompaniesQuery, UpdateCompany } from "#lib/companies/schema";
+import { byCompanyPartition } from "#lib/contacts/keys";
+import type { Contact } from "#lib/contacts/schema";
+import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
+import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
+import { createRecord, getByFacet, getRecord, type ListQuery, listRecords, WriteConflict } from "#lib/db/record-store";
+import { DomainError, notFound } from "#lib/errors/domain-error";
+import type { Page } from "#lib/http/response";
+import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
+import { newId } from "#lib/records/ids";
+import { applyPatch, mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
+import { normalizeName } from "#lib/records/sort-key";
+
+const explainConflict = (error: unknown): never => {
+  if (error instanceof WriteConflict) {
+    for (const target of error.targets) {
+      if (target.kind === "facet" && target.facet.name === "domain") {
+        const domain = target.facet.key.pk.replace(/^company#domain#/, "");
+        throw new DomainError("conflict", "company.domain_taken", `Another company already has the domain ${domain}.`, {
+          domain,
+          existingId: target.holder?.id,
+        });
+      }
+      if (target.kind === "extra" && target.label === COMPANY_HAS_CONTACTS) {
+        throw new DomainError(
+          "conflict",
+          "company.has_contacts",
+          "Contacts are still associated with this company. Remove the associations first.",
+        );
+      }
+    }
+  }
+  throw error;
+};
+
+export const createCompany = (input: CreateCompany, actor: Principal): Promise<Company> =>
+  withDefinitions("company", async (definitions) => {
+    const now = new Date().toISOString();
+    const company: Company = {
+      ...input,
+      id: newId("co"),
+      customFields: validateCustomFieldValues(definitions, input.customFields),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor.userId,
+      updatedBy: actor.userId,
+    };
+    await createRecord(companyModel, company, [revisionCondition(definitions)]).catch(explainConflict);
+    return company;
+  });
+
+export const getCompany = async (id: string): Promise<Company> =>
+  (await getRecord(companyModel, id)) ?? Promise.reject(notFound("company", id));
+
+export const updateCompany = (
+  id: string,
+  patch: UpdateCompany,
+  expectedVersion: number | undefined,
+  actor: Principal,
+): Promise<Company> =>
+  withDefinitions("company", (definitions) =>
+    mutateRecord(companyModel, id, expectedVersion, (before) => {
+      const { customFields, ...fields } = patch;
+      return {
+        after: stamp(
+          {
+            ...applyPatch(before, fields),
+            customFields: customFields
+              ? validateCustomFieldValues(definitions, customFields, before.customFields)
+              : before.customFields,
+          },
+          actor.userId,
+        ),
+        extra: [revisionCondition(definitions)],
+      };
+    }).catch(explainConflict),
+  );
+
+export const deleteCompany = async (id: string, expectedVersion: number | undefined): Promise<void> => {
+  await removeRecord(companyModel, id, expectedVersion, () => [removeCountersIfNoContacts(id)]).catch(explainConflict);
+};
+
+const FILTERS = ["ownerId", "industry", "tag", "domain", "q"] as const;
+
+/** Lists companies by at most one filter, each served by its own index in one Query per page. */
+export const listCompanies = async (query: ListCompaniesQuery): Promise<Page<Company>> => {
+  const used = FILTERS.filter((f) => query[f] !== undefined);
+  if (used.length > 1) {
+    throw new DomainError("invalid", "company.filters_not_combinable", `Use one filter at a time; got ${used.join(", ")}.`, {}, [
+      { path: "query", message: `Filters ${used.join(", ")} cannot be combined` },
+    ]);
+  }
+  if (query.domain !== undefined) {
+    if (query.cursor !== undefined) {
+      throw new DomainError("invalid", "request.invalid_cursor", "A domain lookup has a single page.", {}, [
+        { path: "query.cursor", message: "Invalid cursor" },
+      ]);
+    }
+    const company = await getByFacet<Company>(domainGuardKey(query.domain));
+    return { data: company ? [company] : [], nextCursor: null };
+  }
+  const page = { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor };
+  const list: ListQuery =
+    query.ownerId !== undefined
+      ? { index: "gsi1", partition: byOwnerPartition(query.ownerId), ...page }
+      : query.industry !== undefined
+        ? { index: "gsi2", partition: byIndustryPartition(query.industry), ...page }
+        : query.tag !== undefined
+          ? { index: "gsi1", partition: byTagPartition(query.tag), ...page }
+          : query.q !== undefined
+            ? { index: "gsi3", partition: allCompaniesPartition, sortBeginsWith: normalizeName(query.q), ...page }
+            : { index: "gsi3", partition: allCompaniesPartition, ...page };
+  return listRecords<Company>(list);
+};
+
+/** The company's contacts, with their roles in `companies`; a 404 for an unknown company. */
+export const listCompanyContacts = async (
+  companyId: string,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<Contact>> => {
+  const [company, contacts] = await Promise.all([
+    getRecord(companyModel, companyId),
+    listRecords<Contact>({
+      index: "gsi1",
+      partition: byCompanyPartition(companyId),
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    }),
+  ]);
+  if (!company) throw notFound("company", companyId);
+  return contacts;
+};

@@ -1,0 +1,189 @@
+import type { Principal } from "#lib/auth/principal";
+import { changeContactCount, COMPANY_EXISTS, companyExists } from "#lib/companies/keys";
+import {
+  allContactsPartition,
+  byCompanyPartition,
+  byOwnerPartition,
+  byStagePartition,
+  byTagPartition,
+  contactModel,
+  emailGuardKey,
+} from "#lib/contacts/keys";
+import {
+  type Contact,
+  type CreateContact,
+  type ListContactsQuery,
+  MAX_COMPANIES,
+  type UpdateContact,
+} from "#lib/contacts/schema";
+import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
+import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
+import {
+  createRecord,
+  getByFacet,
+  getRecord,
+  type ListQuery,
+  listRecords,
+  WriteConflict,
+} from "#lib/db/record-store";
+import { DomainError, notFound } from "#lib/errors/domain-error";
+import type { Page } from "#lib/http/response";
+import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
+import { newId } from "#lib/records/ids";
+import { applyPatch, mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
+import { normalizeName } from "#lib/records/sort-key";
+
+/** Turns a refused write into the error the client should see. */
+const explainConflict = (error: unknown): never => {
+  if (error instanceof WriteConflict) {
+    for (const target of error.targets) {
+      if (target.kind === "facet" && target.facet.name === "email") {
+        const email = target.facet.key.pk.replace(/^contact#email#/, "");
+        throw new DomainError("conflict", "contact.email_taken", `Another contact already has the email ${email}.`, {
+          email,
+          existingId: target.holder?.id,
+        });
+      }
+      if (target.kind === "extra" && target.label === COMPANY_EXISTS) {
+        throw new DomainError("not_found", "company.not_found", "The company does not exist.");
+      }
+    }
+  }
+  throw error;
+};
+
+export const createContact = (input: CreateContact, actor: Principal): Promise<Contact> =>
+  withDefinitions("contact", async (definitions) => {
+    const now = new Date().toISOString();
+    const contact: Contact = {
+      ...input,
+      id: newId("con"),
+      customFields: validateCustomFieldValues(definitions, input.customFields),
+      companies: [],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: actor.userId,
+      updatedBy: actor.userId,
+    };
+    await createRecord(contactModel, contact, [revisionCondition(definitions)]).catch(explainConflict);
+    return contact;
+  });
+
+export const getContact = async (id: string): Promise<Contact> =>
+  (await getRecord(contactModel, id)) ?? Promise.reject(notFound("contact", id));
+
+export const updateContact = (
+  id: string,
+  patch: UpdateContact,
+  expectedVersion: number | undefined,
+  actor: Principal,
+): Promise<Contact> =>
+  withDefinitions("contact", (definitions) =>
+    mutateRecord(contactModel, id, expectedVersion, (before) => {
+      const { customFields, ...fields } = patch;
+      const changed = applyPatch(before, fields);
+      return {
+        after: stamp(
+          {
+            ...changed,
+            customFields: customFields
+              ? validateCustomFieldValues(definitions, customFields, before.customFields)
+              : before.customFields,
+          },
+          actor.userId,
+        ),
+        extra: [revisionCondition(definitions)],
+      };
+    }).catch(explainConflict),
+  );
+
+export const deleteContact = async (id: string, expectedVersion: number | undefined): Promise<void> => {
+  await removeRecord(contactModel, id, expectedVersion, (contact) =>
+    contact.companies.map(({ companyId }) => changeContactCount(companyId, -1)),
+  );
+};
+
+export const associateCompany = (
+  contactId: string,
+  companyId: string,
+  role: string,
+  expectedVersion: number | undefined,
+  actor: Principal,
+): Promise<Contact> =>
+  mutateRecord(contactModel, contactId, expectedVersion, (before) => {
+    const existing = before.companies.find((c) => c.companyId === companyId);
+    if (!existing && before.companies.length >= MAX_COMPANIES) {
+      throw new DomainError(
+        "unprocessable",
+        "contact.too_many_companies",
+        `A contact can be associated with at most ${MAX_COMPANIES} companies.`,
+      );
+    }
+    const companies = existing
+      ? before.companies.map((c) => (c.companyId === companyId ? { companyId, role } : c))
+      : [...before.companies, { companyId, role }];
+    return {
+      after: stamp({ ...before, companies }, actor.userId),
+      extra: existing ? [companyExists(companyId)] : [companyExists(companyId), changeContactCount(companyId, 1)],
+    };
+  }).catch(explainConflict);
+
+export const dissociateCompany = (
+  contactId: string,
+  companyId: string,
+  expectedVersion: number | undefined,
+  actor: Principal,
+): Promise<Contact> =>
+  mutateRecord(contactModel, contactId, expectedVersion, (before) => {
+    if (!before.companies.some((c) => c.companyId === companyId)) {
+      throw new DomainError(
+        "not_found",
+        "contact.company_not_associated",
+        `The contact ${contactId} is not associated with the company ${companyId}.`,
+      );
+    }
+    return {
+      after: stamp({ ...before, companies: before.companies.filter((c) => c.companyId !== companyId) }, actor.userId),
+      extra: [changeContactCount(companyId, -1)],
+    };
+  });
+
+const FILTERS = ["ownerId", "lifecycleStage", "tag", "companyId", "email", "q"] as const;
+
+/**
+ * Lists contacts by at most one filter, each served by its own index in one Query per page.
+ * Combining filters would need a Scan or a filter expression that reads more than a page, so it
+ * is refused with a clear message instead.
+ */
+export const listContacts = async (query: ListContactsQuery): Promise<Page<Contact>> => {
+  const used = FILTERS.filter((f) => query[f] !== undefined);
+  if (used.length > 1) {
+    throw new DomainError("invalid", "contact.filters_not_combinable", `Use one filter at a time; got ${used.join(", ")}.`, {}, [
+      { path: "query", message: `Filters ${used.join(", ")} cannot be combined` },
+    ]);
+  }
+  if (query.email !== undefined) {
+    if (query.cursor !== undefined) {
+      throw new DomainError("invalid", "request.invalid_cursor", "An email lookup has a single page.", {}, [
+        { path: "query.cursor", message: "Invalid cursor" },
+      ]);
+    }
+    const contact = await getByFacet<Contact>(emailGuardKey(query.email));
+    return { data: contact ? [contact] : [], nextCursor: null };
+  }
+  const page = { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor };
+  const list: ListQuery =
+    query.ownerId !== undefined
+      ? { index: "gsi1", partition: byOwnerPartition(query.ownerId), ...page }
+      : query.lifecycleStage !== undefined
+        ? { index: "gsi2", partition: byStagePartition(query.lifecycleStage), ...page }
+        : query.tag !== undefined
+          ? { index: "gsi1", partition: byTagPartition(query.tag), ...page }
+          : query.companyId !== undefined
+            ? { index: "gsi1", partition: byCompanyPartition(query.companyId), ...page }
+            : query.q !== undefined
+              ? { index: "gsi3", partition: allContactsPartition, sortBeginsWith: normalizeName(query.q), ...page }
+              : { index: "gsi3", partition: allContactsPartition, ...page };
+  return listRecords<Contact>(list);
+};

@@ -1,0 +1,92 @@
+import { notFound, versionMismatch } from "#lib/errors/domain-error";
+import {
+  deleteRecord,
+  type ExtraItem,
+  getRecord,
+  type RecordModel,
+  replaceRecord,
+  type VersionedRecord,
+  WriteConflict,
+} from "#lib/db/record-store";
+
+export interface Mutation<R> {
+  readonly after: R;
+  readonly extra?: readonly ExtraItem[];
+}
+
+const ATTEMPTS = 3;
+
+/**
+ * Read, change, and write a record conditionally on the version that was read.
+ *
+ * With `If-Match` the client's version must be the current one, or the answer is 412. Without
+ * it, a concurrent write between our read and our write is retried on the fresh record (up to
+ * three times), so a PATCH of one field never undoes another client's change to another field.
+ */
+export const mutateRecord = async <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  id: string,
+  expectedVersion: number | undefined,
+  change: (before: R) => Mutation<R> | Promise<Mutation<R>>,
+): Promise<R> => {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getRecord(model, id);
+    if (!before) throw notFound(model.type, id);
+    if (expectedVersion !== undefined && before.version !== expectedVersion) {
+      throw versionMismatch(model.type, id, expectedVersion, before.version);
+    }
+    const { after, extra } = await change(before);
+    try {
+      await replaceRecord(model, before, after, extra);
+      return after;
+    } catch (error) {
+      const lostRace = error instanceof WriteConflict && error.targets.some((t) => t.kind === "record");
+      if (!lostRace || attempt >= ATTEMPTS) throw error;
+    }
+  }
+};
+
+/**
+ * Deletes a record with the same rules as `mutateRecord`: If-Match must name the current version,
+ * and without it a concurrent change is retried on the fresh record. `extra` adds the items that
+ * must change with it (counters of related records, for instance). Returns the deleted record.
+ */
+export const removeRecord = async <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  id: string,
+  expectedVersion: number | undefined,
+  extra: (record: R) => readonly ExtraItem[] = () => [],
+): Promise<R> => {
+  for (let attempt = 1; ; attempt++) {
+    const record = await getRecord(model, id);
+    if (!record) throw notFound(model.type, id);
+    if (expectedVersion !== undefined && record.version !== expectedVersion) {
+      throw versionMismatch(model.type, id, expectedVersion, record.version);
+    }
+    try {
+      await deleteRecord(model, record, extra(record));
+      return record;
+    } catch (error) {
+      const lostRace = error instanceof WriteConflict && error.targets.some((t) => t.kind === "record");
+      if (!lostRace || attempt >= ATTEMPTS) throw error;
+    }
+  }
+};
+
+/** The record after a change by `actor`: one version up, stamped. */
+export const stamp = <R extends VersionedRecord & { updatedAt: string; updatedBy: string }>(
+  record: R,
+  actor: string,
+  now = new Date(),
+): R => ({ ...record, version: record.version + 1, updatedAt: now.toISOString(), updatedBy: actor });
+
+/** Applies a PATCH body: `undefined` leaves a field, `null` removes it, anything else sets it. */
+export const applyPatch = <R extends object>(record: R, patch: Readonly<Record<string, unknown>>): R => {
+  const next = { ...record } as Record<string, unknown>;
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  return next as R;
+};
