@@ -20,7 +20,7 @@ const versionHeaders = (record: { version?: number }): Record<string, string> =>
 
 export const ok = (body: object): HttpResult => ({ status: 200, body, headers: versionHeaders(body) });
 
-export const created = (record: { id: string; version?: number }, location: string): HttpResult => ({
+export const created = (record: { version?: number }, location: string): HttpResult => ({
   status: 201,
   body: record,
   headers: { ...versionHeaders(record), location },
