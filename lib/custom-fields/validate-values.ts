@@ -61,7 +61,8 @@ export const validateCustomFieldValues = (
   }
   if (current === undefined) {
     for (const definition of set.definitions.values()) {
-      if (definition.required && next[definition.key] === undefined) {
+      const reported = errors.some((e) => e.path === `body.customFields.${definition.key}`);
+      if (definition.required && next[definition.key] === undefined && !reported) {
         errors.push({ path: `body.customFields.${definition.key}`, message: "This field is required" });
       }
     }
