@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: the infra synth, DynamoDB Local and the e2e runtime compete for them.
     maxWorkers: 2,
+    env: { POWERTOOLS_LOG_LEVEL: "SILENT" },
   },
 });
