@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { handler } from "#functions/contacts/handler";
 import type { ApiEvent } from "#lib/http/api-event";
+import { apiEvent, type EventOptions, invoke } from "#test/support/api-gateway-event";
 
 /**
  * The shared HTTP middleware, exercised through a real handler with DynamoDB faked: every kind
@@ -13,30 +13,12 @@ import type { ApiEvent } from "#lib/http/api-event";
 process.env.TABLE_NAME ??= "unit-test-table";
 const dynamo = mockClient(DynamoDBDocumentClient);
 
-const context = { awsRequestId: "aws-1", functionName: "contacts", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const event = (over: Partial<EventOptions> = {}) =>
+  apiEvent({ routeKey: "POST /contacts", body: { firstName: "Ada" }, ...over });
 
-const event = (over: Partial<ApiEvent> & { roles?: string; sub?: string | null } = {}): ApiEvent => {
-  const { roles = "[sales]", sub = "user-1", ...rest } = over;
-  return {
-    version: "2.0",
-    routeKey: "POST /contacts",
-    rawPath: "/contacts",
-    rawQueryString: "",
-    headers: { "content-type": "application/json" },
-    isBase64Encoded: false,
-    body: JSON.stringify({ firstName: "Ada" }),
-    requestContext: {
-      requestId: "req-1",
-      authorizer: { jwt: { claims: sub === null ? {} : { sub, "cognito:groups": roles }, scopes: [] } },
-      http: { method: "POST", path: "/contacts", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
-    },
-    ...rest,
-  } as ApiEvent;
-};
-
-const invoke = async (e: ApiEvent) => {
-  const result = (await handler(e, context)) as APIGatewayProxyStructuredResultV2;
-  return { ...result, problem: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : undefined };
+const invokeContacts = async (e: ApiEvent) => {
+  const result = await invoke(handler, e);
+  return { ...result, problem: result.json };
 };
 
 beforeEach(() => {
@@ -53,20 +35,20 @@ describe("requests refused before anything is stored", () => {
     { name: "malformed JSON", event: event({ body: '{"firstName":' }), status: 400, code: "request.malformed_json" },
     {
       name: "an unknown field",
-      event: event({ body: JSON.stringify({ firstName: "Ada", isAdmin: true }) }),
+      event: event({ body: { firstName: "Ada", isAdmin: true } }),
       status: 400,
       code: "request.validation_failed",
     },
     {
       name: "a wrong type",
-      event: event({ body: JSON.stringify({ firstName: "Ada", tags: "vip" }) }),
+      event: event({ body: { firstName: "Ada", tags: "vip" } }),
       status: 400,
       code: "request.validation_failed",
     },
     { name: "a missing body", event: event({ body: undefined }), status: 400, code: "request.body_required" },
     {
       name: "an oversized body",
-      event: event({ body: JSON.stringify({ firstName: "A", jobTitle: "x".repeat(70_000) }) }),
+      event: event({ body: { firstName: "A", jobTitle: "x".repeat(70_000) } }),
       status: 413,
       code: "request.body_too_large",
     },
@@ -86,7 +68,7 @@ describe("requests refused before anything is stored", () => {
 
   for (const { name, event: e, status, code } of refused) {
     it(`answers ${status} problem+json to ${name}`, async () => {
-      const result = await invoke(e);
+      const result = await invokeContacts(e);
       expect(result.statusCode).toBe(status);
       expect(result.headers?.["content-type"]).toBe("application/problem+json");
       expect(result.problem).toMatchObject({ status, code, requestId: "req-1" });
@@ -95,18 +77,18 @@ describe("requests refused before anything is stored", () => {
   }
 
   it("lists every invalid field with its path", async () => {
-    const result = await invoke(
-      event({ body: JSON.stringify({ firstName: 1, emails: ["nope"], lifecycleStage: "x", extra: 1 }) }),
+    const result = await invokeContacts(
+      event({ body: { firstName: 1, emails: ["nope"], lifecycleStage: "x", extra: 1 } }),
     );
     const paths = (result.problem?.errors as { path: string }[]).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["body.firstName", "body.emails.0", "body.lifecycleStage", "body"]));
   });
 
   it("refuses a malformed path id and an If-Match that is not an ETag", async () => {
-    const base = { routeKey: "PATCH /contacts/{contactId}", body: JSON.stringify({ jobTitle: "CTO" }) };
-    const badId = await invoke(event({ ...base, pathParameters: { contactId: "123" } }));
+    const base = { routeKey: "PATCH /contacts/{contactId}", body: { jobTitle: "CTO" } };
+    const badId = await invokeContacts(event({ ...base, pathParameters: { contactId: "123" } }));
     expect(badId.statusCode).toBe(400);
-    const badEtag = await invoke(
+    const badEtag = await invokeContacts(
       event({
         ...base,
         pathParameters: { contactId: "con_01J00000000000000000000000" },
@@ -121,7 +103,7 @@ describe("requests refused before anything is stored", () => {
 describe("dependency failures", () => {
   it("answers 503 with Retry-After when DynamoDB is unavailable", async () => {
     dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error("unavailable"), { name: "ServiceUnavailable" }));
-    const result = await invoke(event());
+    const result = await invokeContacts(event());
     expect(result.statusCode).toBe(503);
     expect(result.headers?.["retry-after"]).toBe("1");
     expect(result.problem).toMatchObject({ code: "service.unavailable" });
@@ -129,7 +111,7 @@ describe("dependency failures", () => {
 
   it("answers 500 without internals for a bug", async () => {
     dynamo.on(TransactWriteCommand).rejects(new TypeError("cannot read x of undefined"));
-    const result = await invoke(event());
+    const result = await invokeContacts(event());
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain("cannot read");
   });
@@ -138,7 +120,7 @@ describe("dependency failures", () => {
 describe("a valid create", () => {
   it("writes the contact and answers 201 with ETag and Location", async () => {
     dynamo.on(TransactWriteCommand).resolves({});
-    const result = await invoke(event({ body: JSON.stringify({ firstName: "Ada", emails: ["ADA@x.io"] }) }));
+    const result = await invokeContacts(event({ body: { firstName: "Ada", emails: ["ADA@x.io"] } }));
     expect(result.statusCode).toBe(201);
     expect(result.headers?.etag).toBe('"1"');
     expect(result.headers?.location).toMatch(/^\/contacts\/con_[0-9A-Z]{26}$/);
