@@ -2,7 +2,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["lib/**/*.test.ts", "functions/**/*.test.ts", "test/**/*.test.ts", "local/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "functions/**/*.test.ts",
+      "test/**/*.test.ts",
+      "local/**/*.test.ts",
+    ],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,

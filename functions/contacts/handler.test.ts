@@ -1,4 +1,9 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { handler } from "#functions/contacts/handler";
@@ -29,10 +34,25 @@ beforeEach(() => {
 
 describe("requests refused before anything is stored", () => {
   const refused = [
-    { name: "no subject in the token", event: event({ sub: null }), status: 401, code: "auth.unauthenticated" },
-    { name: "a role not allowed to write", event: event({ roles: "[read-only]" }), status: 403, code: "auth.forbidden" },
+    {
+      name: "no subject in the token",
+      event: event({ sub: null }),
+      status: 401,
+      code: "auth.unauthenticated",
+    },
+    {
+      name: "a role not allowed to write",
+      event: event({ roles: "[read-only]" }),
+      status: 403,
+      code: "auth.forbidden",
+    },
     { name: "no role at all", event: event({ roles: "[]" }), status: 403, code: "auth.forbidden" },
-    { name: "malformed JSON", event: event({ body: '{"firstName":' }), status: 400, code: "request.malformed_json" },
+    {
+      name: "malformed JSON",
+      event: event({ body: '{"firstName":' }),
+      status: 400,
+      code: "request.malformed_json",
+    },
     {
       name: "an unknown field",
       event: event({ body: { firstName: "Ada", isAdmin: true } }),
@@ -45,7 +65,12 @@ describe("requests refused before anything is stored", () => {
       status: 400,
       code: "request.validation_failed",
     },
-    { name: "a missing body", event: event({ body: undefined }), status: 400, code: "request.body_required" },
+    {
+      name: "a missing body",
+      event: event({ body: undefined }),
+      status: 400,
+      code: "request.body_required",
+    },
     {
       name: "an oversized body",
       event: event({ body: { firstName: "A", jobTitle: "x".repeat(70_000) } }),
@@ -60,7 +85,9 @@ describe("requests refused before anything is stored", () => {
     },
     {
       name: "an invalid Idempotency-Key",
-      event: event({ headers: { "content-type": "application/json", "idempotency-key": "has space" } }),
+      event: event({
+        headers: { "content-type": "application/json", "idempotency-key": "has space" },
+      }),
       status: 400,
       code: "idempotency.invalid_key",
     },
@@ -80,8 +107,11 @@ describe("requests refused before anything is stored", () => {
     const result = await invokeContacts(
       event({ body: { firstName: 1, emails: ["nope"], lifecycleStage: "x", extra: 1 } }),
     );
-    const paths = (result.problem?.errors as { path: string }[]).map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(["body.firstName", "body.emails.0", "body.lifecycleStage", "body"]));
+    const errors = (result.problem?.errors ?? []) as { path: string }[];
+    const paths = errors.map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(["body.firstName", "body.emails.0", "body.lifecycleStage", "body"]),
+    );
   });
 
   it("refuses a malformed path id and an If-Match that is not an ETag", async () => {
@@ -102,7 +132,9 @@ describe("requests refused before anything is stored", () => {
 
 describe("dependency failures", () => {
   it("answers 503 with Retry-After when DynamoDB is unavailable", async () => {
-    dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error("unavailable"), { name: "ServiceUnavailable" }));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(Object.assign(new Error("unavailable"), { name: "ServiceUnavailable" }));
     const result = await invokeContacts(event());
     expect(result.statusCode).toBe(503);
     expect(result.headers?.["retry-after"]).toBe("1");
@@ -120,7 +152,9 @@ describe("dependency failures", () => {
 describe("a valid create", () => {
   it("writes the contact and answers 201 with ETag and Location", async () => {
     dynamo.on(TransactWriteCommand).resolves({});
-    const result = await invokeContacts(event({ body: { firstName: "Ada", emails: ["ADA@x.io"] } }));
+    const result = await invokeContacts(
+      event({ body: { firstName: "Ada", emails: ["ADA@x.io"] } }),
+    );
     expect(result.statusCode).toBe(201);
     expect(result.headers?.etag).toBe('"1"');
     expect(result.headers?.location).toMatch(/^\/contacts\/con_[0-9A-Z]{26}$/);

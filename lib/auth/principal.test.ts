@@ -26,14 +26,17 @@ describe("principalFromClaims", () => {
   });
 
   it("takes the user from sub and the roles from cognito:groups by default", () => {
-    expect(principalFromClaims({ sub: "u1", "cognito:groups": "[sales]" })).toEqual({ userId: "u1", roles: ["sales"] });
+    expect(principalFromClaims({ sub: "u1", "cognito:groups": "[sales]" })).toEqual({
+      userId: "u1",
+      roles: ["sales"],
+    });
   });
 
   it("reads roles from the claim named by ROLES_CLAIM", () => {
     process.env.ROLES_CLAIM = "roles";
-    expect(principalFromClaims({ sub: "u1", roles: "[support]", "cognito:groups": "[admin]" })?.roles).toEqual([
-      "support",
-    ]);
+    expect(
+      principalFromClaims({ sub: "u1", roles: "[support]", "cognito:groups": "[admin]" })?.roles,
+    ).toEqual(["support"]);
   });
 
   it("refuses claims without a subject", () => {

@@ -27,7 +27,9 @@ export const parseRoles = (claim: unknown): Role[] => {
   return [...new Set(values.filter(isRole))];
 };
 
-export const principalFromClaims = (claims: Readonly<Record<string, unknown>>): Principal | null => {
+export const principalFromClaims = (
+  claims: Readonly<Record<string, unknown>>,
+): Principal | null => {
   const userId = claims.sub;
   if (typeof userId !== "string" || userId.length === 0) return null;
   return { userId, roles: parseRoles(claims[rolesClaim()]) };

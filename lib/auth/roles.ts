@@ -5,7 +5,8 @@
 export const ROLES = ["admin", "sales", "support", "marketing", "read-only"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+export const isRole = (value: string): value is Role =>
+  (ROLES as readonly string[]).includes(value);
 
 /** Everyone who may read CRM records. */
 export const READERS: readonly Role[] = ROLES;

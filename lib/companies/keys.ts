@@ -17,11 +17,15 @@ import { nameSortKey, normalizeName } from "#lib/records/sort-key";
  * deleting a company with contacts can be refused by a condition instead of a read.
  */
 export const companyKey = (id: string): ItemKey => ({ pk: `company#${id}`, sk: "company" });
-export const domainGuardKey = (domain: string): ItemKey => ({ pk: `company#domain#${domain}`, sk: `company#domain#${domain}` });
+export const domainGuardKey = (domain: string): ItemKey => ({
+  pk: `company#domain#${domain}`,
+  sk: `company#domain#${domain}`,
+});
 export const countersKey = (id: string): ItemKey => ({ pk: `company#${id}`, sk: "counters" });
 
 export const byOwnerPartition = (ownerId: string) => `company#owner#${ownerId}`;
-export const byIndustryPartition = (industry: string) => `company#industry#${normalizeName(industry)}`;
+export const byIndustryPartition = (industry: string) =>
+  `company#industry#${normalizeName(industry)}`;
 export const byTagPartition = (tag: string) => `company#tag#${tag}`;
 export const allCompaniesPartition = "company";
 
@@ -68,8 +72,7 @@ export const changeContactCount = (companyId: string, delta: 1 | -1): ExtraItem 
     Update: {
       TableName: tableName(),
       Key: countersKey(companyId),
-      UpdateExpression: "ADD contactCount :delta SET #type = :type",
-      ExpressionAttributeNames: { "#type": "type" },
+      UpdateExpression: "ADD contactCount :delta SET entityType = :type",
       ExpressionAttributeValues: { ":delta": delta, ":type": "counters" },
     },
   },

@@ -42,7 +42,11 @@ export const companyRoutes = [
     summary: "Get a company",
     roles: READERS,
     request: { params: companyParams },
-    response: { status: 200, body: companySchema, description: "The company; its ETag is its version" },
+    response: {
+      status: 200,
+      body: companySchema,
+      description: "The company; its ETag is its version",
+    },
     errors: [404],
   }),
   route({

@@ -3,7 +3,12 @@ import { createCompanyBody, domain } from "#lib/companies/schema";
 
 describe("company domain", () => {
   it("normalizes URLs and case to a bare host name", () => {
-    for (const input of ["Example.com", "https://www.example.com/", "http://example.com/about", " EXAMPLE.COM "]) {
+    for (const input of [
+      "Example.com",
+      "https://www.example.com/",
+      "http://example.com/about",
+      " EXAMPLE.COM ",
+    ]) {
       expect(domain.parse(input)).toBe("example.com");
     }
   });
@@ -22,7 +27,9 @@ describe("createCompanyBody", () => {
   });
 
   it("normalizes the address country and checks the size band", () => {
-    expect(createCompanyBody.parse({ name: "Acme", address: { country: "gb" } }).address).toEqual({ country: "GB" });
+    expect(createCompanyBody.parse({ name: "Acme", address: { country: "gb" } }).address).toEqual({
+      country: "GB",
+    });
     expect(createCompanyBody.safeParse({ name: "Acme", size: "huge" }).success).toBe(false);
   });
 });

@@ -23,11 +23,21 @@ export const domain = z.pipe(
     z.trim(),
     z.toLowerCase(),
     z.maxLength(253),
-    z.overwrite((value) => value.replace(/^https?:\/\//, "").replace(/^www\./, "").replace(/\/.*$/, "")),
+    z.overwrite((value) =>
+      value
+        .replace(/^https?:\/\//, "")
+        .replace(/^www\./, "")
+        .replace(/\/.*$/, ""),
+    ),
   ),
-  z.string().check(
-    z.regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Expected a domain such as example.com"),
-  ),
+  z
+    .string()
+    .check(
+      z.regex(
+        /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "Expected a domain such as example.com",
+      ),
+    ),
 );
 const industry = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 const size = z.enum(COMPANY_SIZES);
@@ -37,7 +47,11 @@ const address = z.strictObject({
   city: z.optional(text(100)),
   region: z.optional(text(100)),
   postalCode: z.optional(text(20)),
-  country: z.optional(z.string().check(z.trim(), z.toUpperCase(), z.regex(/^[A-Z]{2}$/, "An ISO 3166-1 alpha-2 code"))),
+  country: z.optional(
+    z
+      .string()
+      .check(z.trim(), z.toUpperCase(), z.regex(/^[A-Z]{2}$/, "An ISO 3166-1 alpha-2 code")),
+  ),
 });
 
 export const createCompanyBody = z.strictObject({
@@ -51,16 +65,18 @@ export const createCompanyBody = z.strictObject({
   customFields: z._default(customFieldValues, {}),
 });
 
-export const updateCompanyBody = z.strictObject({
-  name: z.optional(name),
-  domain: z.optional(z.nullable(domain)),
-  industry: z.optional(z.nullable(industry)),
-  size: z.optional(z.nullable(size)),
-  address: z.optional(z.nullable(address)),
-  ownerId: z.optional(z.nullable(userId)),
-  tags: z.optional(tags),
-  customFields: z.optional(customFieldPatch),
-}).check(z.refine((body) => Object.keys(body).length > 0, "The patch changes nothing"));
+export const updateCompanyBody = z
+  .strictObject({
+    name: z.optional(name),
+    domain: z.optional(z.nullable(domain)),
+    industry: z.optional(z.nullable(industry)),
+    size: z.optional(z.nullable(size)),
+    address: z.optional(z.nullable(address)),
+    ownerId: z.optional(z.nullable(userId)),
+    tags: z.optional(tags),
+    customFields: z.optional(customFieldPatch),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, "The patch changes nothing"));
 
 export const companySchema = z.object({
   id: companyId,

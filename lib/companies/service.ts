@@ -9,12 +9,24 @@ import {
   domainGuardKey,
   removeCountersIfNoContacts,
 } from "#lib/companies/keys";
-import type { Company, CreateCompany, ListCompaniesQuery, UpdateCompany } from "#lib/companies/schema";
+import type {
+  Company,
+  CreateCompany,
+  ListCompaniesQuery,
+  UpdateCompany,
+} from "#lib/companies/schema";
 import { byCompanyPartition } from "#lib/contacts/keys";
 import type { Contact } from "#lib/contacts/schema";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import { createRecord, getByFacet, getRecord, type ListQuery, listRecords, WriteConflict } from "#lib/db/record-store";
+import {
+  createRecord,
+  getByFacet,
+  getRecord,
+  type ListQuery,
+  listRecords,
+  WriteConflict,
+} from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
@@ -27,10 +39,15 @@ const explainConflict = (error: unknown): never => {
     for (const target of error.targets) {
       if (target.kind === "facet" && target.facet.name === "domain") {
         const domain = target.facet.key.pk.replace(/^company#domain#/, "");
-        throw new DomainError("conflict", "company.domain_taken", `Another company already has the domain ${domain}.`, {
-          domain,
-          existingId: target.holder?.id,
-        });
+        throw new DomainError(
+          "conflict",
+          "company.domain_taken",
+          `Another company already has the domain ${domain}.`,
+          {
+            domain,
+            existingId: target.holder?.id,
+          },
+        );
       }
       if (target.kind === "extra" && target.label === COMPANY_HAS_CONTACTS) {
         throw new DomainError(
@@ -57,7 +74,9 @@ export const createCompany = (input: CreateCompany, actor: Principal): Promise<C
       createdBy: actor.userId,
       updatedBy: actor.userId,
     };
-    await createRecord(companyModel, company, [revisionCondition(definitions)]).catch(explainConflict);
+    await createRecord(companyModel, company, [revisionCondition(definitions)]).catch(
+      explainConflict,
+    );
     return company;
   });
 
@@ -88,8 +107,13 @@ export const updateCompany = (
     }).catch(explainConflict),
   );
 
-export const deleteCompany = async (id: string, expectedVersion: number | undefined): Promise<void> => {
-  await removeRecord(companyModel, id, expectedVersion, () => [removeCountersIfNoContacts(id)]).catch(explainConflict);
+export const deleteCompany = async (
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> => {
+  await removeRecord(companyModel, id, expectedVersion, () => [
+    removeCountersIfNoContacts(id),
+  ]).catch(explainConflict);
 };
 
 const FILTERS = ["ownerId", "industry", "tag", "domain", "q"] as const;
@@ -98,15 +122,23 @@ const FILTERS = ["ownerId", "industry", "tag", "domain", "q"] as const;
 export const listCompanies = async (query: ListCompaniesQuery): Promise<Page<Company>> => {
   const used = FILTERS.filter((f) => query[f] !== undefined);
   if (used.length > 1) {
-    throw new DomainError("invalid", "company.filters_not_combinable", `Use one filter at a time; got ${used.join(", ")}.`, {}, [
-      { path: "query", message: `Filters ${used.join(", ")} cannot be combined` },
-    ]);
+    throw new DomainError(
+      "invalid",
+      "company.filters_not_combinable",
+      `Use one filter at a time; got ${used.join(", ")}.`,
+      {},
+      [{ path: "query", message: `Filters ${used.join(", ")} cannot be combined` }],
+    );
   }
   if (query.domain !== undefined) {
     if (query.cursor !== undefined) {
-      throw new DomainError("invalid", "request.invalid_cursor", "A domain lookup has a single page.", {}, [
-        { path: "query.cursor", message: "Invalid cursor" },
-      ]);
+      throw new DomainError(
+        "invalid",
+        "request.invalid_cursor",
+        "A domain lookup has a single page.",
+        {},
+        [{ path: "query.cursor", message: "Invalid cursor" }],
+      );
     }
     const company = await getByFacet<Company>(domainGuardKey(query.domain));
     return { data: company ? [company] : [], nextCursor: null };
@@ -120,7 +152,12 @@ export const listCompanies = async (query: ListCompaniesQuery): Promise<Page<Com
         : query.tag !== undefined
           ? { index: "gsi1", partition: byTagPartition(query.tag), ...page }
           : query.q !== undefined
-            ? { index: "gsi3", partition: allCompaniesPartition, sortBeginsWith: normalizeName(query.q), ...page }
+            ? {
+                index: "gsi3",
+                partition: allCompaniesPartition,
+                sortBeginsWith: normalizeName(query.q),
+                ...page,
+              }
             : { index: "gsi3", partition: allCompaniesPartition, ...page };
   return listRecords<Company>(list);
 };

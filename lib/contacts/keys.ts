@@ -13,7 +13,10 @@ import { nameSortKey } from "#lib/records/sort-key";
  * | company facet   | contact#<id>           | company#<coId>     | company#<coId>#contacts / name       |                              |                   |
  */
 export const contactKey = (id: string): ItemKey => ({ pk: `contact#${id}`, sk: "contact" });
-export const emailGuardKey = (email: string): ItemKey => ({ pk: `contact#email#${email}`, sk: `contact#email#${email}` });
+export const emailGuardKey = (email: string): ItemKey => ({
+  pk: `contact#email#${email}`,
+  sk: `contact#email#${email}`,
+});
 
 export const byOwnerPartition = (ownerId: string) => `contact#owner#${ownerId}`;
 export const byStagePartition = (stage: string) => `contact#stage#${stage}`;

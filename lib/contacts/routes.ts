@@ -29,7 +29,8 @@ export const contactRoutes = [
     method: "GET",
     path: "/contacts",
     function: "contacts",
-    summary: "List contacts, filtered by one of owner, lifecycle stage, tag, company, email or name prefix",
+    summary:
+      "List contacts, filtered by one of owner, lifecycle stage, tag, company, email or name prefix",
     roles: READERS,
     request: { query: listContactsQuery },
     response: { status: 200, body: pageOf(contactSchema), description: "A page of contacts" },
@@ -42,7 +43,11 @@ export const contactRoutes = [
     summary: "Get a contact",
     roles: READERS,
     request: { params: contactParams },
-    response: { status: 200, body: contactSchema, description: "The contact; its ETag is its version" },
+    response: {
+      status: 200,
+      body: contactSchema,
+      description: "The contact; its ETag is its version",
+    },
     errors: [404],
   }),
   route({
@@ -77,9 +82,13 @@ export const contactRoutes = [
     summary: "Associate a contact with a company, with a role label",
     roles: WRITERS,
     request: { params: contactCompanyParams, body: associateCompanyBody },
-    response: { status: 200, body: contactSchema, description: "The contact with its associations" },
+    response: {
+      status: 200,
+      body: contactSchema,
+      description: "The contact with its associations",
+    },
     conditional: true,
-    errors: [404, 409, 412],
+    errors: [404, 409, 412, 422],
   }),
   route({
     operationId: "dissociateCompany",
@@ -89,7 +98,11 @@ export const contactRoutes = [
     summary: "Remove a contact's association with a company",
     roles: WRITERS,
     request: { params: contactCompanyParams },
-    response: { status: 200, body: contactSchema, description: "The contact with its associations" },
+    response: {
+      status: 200,
+      body: contactSchema,
+      description: "The contact with its associations",
+    },
     conditional: true,
     errors: [404, 412],
   }),

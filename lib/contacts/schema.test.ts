@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { createContactBody, listContactsQuery, updateContactBody } from "#lib/contacts/schema";
 
-const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; code: string }[] } }) =>
-  (result.error?.issues ?? []).map((i) => `${i.path.join(".")}:${i.code}`);
+const issues = (result: {
+  success: boolean;
+  error?: { issues: { path: PropertyKey[]; code: string }[] };
+}) => (result.error?.issues ?? []).map((i) => `${i.path.join(".")}:${i.code}`);
 
 describe("createContactBody", () => {
   it("normalizes emails and tags and fills defaults", () => {
-    const result = createContactBody.safeParse({ firstName: " Ada ", emails: [" Ada@Example.COM "], tags: ["VIP "] });
+    const result = createContactBody.safeParse({
+      firstName: " Ada ",
+      emails: [" Ada@Example.COM "],
+      tags: ["VIP "],
+    });
     expect(result.data).toEqual({
       firstName: "Ada",
       emails: ["ada@example.com"],
@@ -18,13 +24,27 @@ describe("createContactBody", () => {
   });
 
   it("rejects unknown fields, so server-set fields cannot be mass-assigned", () => {
-    expect(issues(createContactBody.safeParse({ firstName: "a", version: 9, id: "con_x" }))).toEqual([":unrecognized_keys"]);
+    expect(
+      issues(createContactBody.safeParse({ firstName: "a", version: 9, id: "con_x" })),
+    ).toEqual([":unrecognized_keys"]);
   });
 
   it("rejects wrong types and bad formats field by field", () => {
     expect(
-      issues(createContactBody.safeParse({ firstName: 5, emails: ["not-an-email"], lifecycleStage: "king", tags: "vip" })),
-    ).toEqual(["firstName:invalid_type", "emails.0:invalid_format", "lifecycleStage:invalid_value", "tags:invalid_type"]);
+      issues(
+        createContactBody.safeParse({
+          firstName: 5,
+          emails: ["not-an-email"],
+          lifecycleStage: "king",
+          tags: "vip",
+        }),
+      ),
+    ).toEqual([
+      "firstName:invalid_type",
+      "emails.0:invalid_format",
+      "lifecycleStage:invalid_value",
+      "tags:invalid_type",
+    ]);
   });
 
   it("needs a name or an email", () => {
@@ -32,7 +52,9 @@ describe("createContactBody", () => {
   });
 
   it("refuses duplicate emails and too many tags", () => {
-    expect(issues(createContactBody.safeParse({ emails: ["a@b.co", "A@b.co"] }))).toEqual(["emails:custom"]);
+    expect(issues(createContactBody.safeParse({ emails: ["a@b.co", "A@b.co"] }))).toEqual([
+      "emails:custom",
+    ]);
     const tags = Array.from({ length: 16 }, (_, i) => `t${i}`);
     expect(issues(createContactBody.safeParse({ firstName: "a", tags }))).toEqual(["tags:too_big"]);
   });

@@ -2,7 +2,14 @@ import * as z from "zod/mini";
 import { customFieldPatch, customFieldValues } from "#lib/custom-fields/values-schema";
 import { idOf, pageQuery, recordMeta, tags, userId } from "#lib/records/common-schema";
 
-export const LIFECYCLE_STAGES = ["subscriber", "lead", "opportunity", "customer", "evangelist", "other"] as const;
+export const LIFECYCLE_STAGES = [
+  "subscriber",
+  "lead",
+  "opportunity",
+  "customer",
+  "evangelist",
+  "other",
+] as const;
 export const PHONE_LABELS = ["work", "mobile", "home", "other"] as const;
 export const MAX_EMAILS = 5;
 export const MAX_PHONES = 10;
@@ -12,13 +19,21 @@ export const contactId = idOf("con");
 export const companyId = idOf("co");
 
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-export const email = z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)), z.email());
+export const email = z.pipe(
+  z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)),
+  z.email(),
+);
 const emails = z.array(email).check(
   z.maxLength(MAX_EMAILS),
   z.refine((list) => new Set(list).size === list.length, "Email addresses must be unique"),
 );
 const phone = z.strictObject({
-  number: z.string().check(z.trim(), z.regex(/^\+?[0-9 ().-]{4,30}$/, "A phone number has digits, spaces and + ( ) . -")),
+  number: z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(/^\+?[0-9 ().-]{4,30}$/, "A phone number has digits, spaces and + ( ) . -"),
+    ),
   label: z._default(z.enum(PHONE_LABELS), "work"),
 });
 const phones = z.array(phone).check(z.maxLength(MAX_PHONES));
@@ -29,30 +44,39 @@ export const associationRole = z.string().check(z.trim(), z.minLength(1), z.maxL
 const hasIdentity = (c: { firstName?: unknown; lastName?: unknown; emails?: readonly unknown[] }) =>
   c.firstName !== undefined || c.lastName !== undefined || (c.emails?.length ?? 0) > 0;
 
-export const createContactBody = z.strictObject({
-  firstName: z.optional(name),
-  lastName: z.optional(name),
-  emails: z._default(emails, []),
-  phones: z._default(phones, []),
-  jobTitle: z.optional(jobTitle),
-  ownerId: z.optional(userId),
-  lifecycleStage: z._default(lifecycleStage, "lead"),
-  tags: z._default(tags, []),
-  customFields: z._default(customFieldValues, {}),
-}).check(z.refine(hasIdentity, { message: "A contact needs a first name, a last name or an email", path: ["firstName"] }));
+export const createContactBody = z
+  .strictObject({
+    firstName: z.optional(name),
+    lastName: z.optional(name),
+    emails: z._default(emails, []),
+    phones: z._default(phones, []),
+    jobTitle: z.optional(jobTitle),
+    ownerId: z.optional(userId),
+    lifecycleStage: z._default(lifecycleStage, "lead"),
+    tags: z._default(tags, []),
+    customFields: z._default(customFieldValues, {}),
+  })
+  .check(
+    z.refine(hasIdentity, {
+      message: "A contact needs a first name, a last name or an email",
+      path: ["firstName"],
+    }),
+  );
 
 /** PATCH: every field optional; `null` clears an optional field. */
-export const updateContactBody = z.strictObject({
-  firstName: z.optional(z.nullable(name)),
-  lastName: z.optional(z.nullable(name)),
-  emails: z.optional(emails),
-  phones: z.optional(phones),
-  jobTitle: z.optional(z.nullable(jobTitle)),
-  ownerId: z.optional(z.nullable(userId)),
-  lifecycleStage: z.optional(lifecycleStage),
-  tags: z.optional(tags),
-  customFields: z.optional(customFieldPatch),
-}).check(z.refine((body) => Object.keys(body).length > 0, "The patch changes nothing"));
+export const updateContactBody = z
+  .strictObject({
+    firstName: z.optional(z.nullable(name)),
+    lastName: z.optional(z.nullable(name)),
+    emails: z.optional(emails),
+    phones: z.optional(phones),
+    jobTitle: z.optional(z.nullable(jobTitle)),
+    ownerId: z.optional(z.nullable(userId)),
+    lifecycleStage: z.optional(lifecycleStage),
+    tags: z.optional(tags),
+    customFields: z.optional(customFieldPatch),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, "The patch changes nothing"));
 
 export const companyAssociation = z.strictObject({ companyId, role: associationRole });
 

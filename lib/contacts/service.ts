@@ -1,5 +1,5 @@
 import type { Principal } from "#lib/auth/principal";
-import { changeContactCount, COMPANY_EXISTS, companyExists } from "#lib/companies/keys";
+import { COMPANY_EXISTS, changeContactCount, companyExists } from "#lib/companies/keys";
 import {
   allContactsPartition,
   byCompanyPartition,
@@ -39,10 +39,15 @@ const explainConflict = (error: unknown): never => {
     for (const target of error.targets) {
       if (target.kind === "facet" && target.facet.name === "email") {
         const email = target.facet.key.pk.replace(/^contact#email#/, "");
-        throw new DomainError("conflict", "contact.email_taken", `Another contact already has the email ${email}.`, {
-          email,
-          existingId: target.holder?.id,
-        });
+        throw new DomainError(
+          "conflict",
+          "contact.email_taken",
+          `Another contact already has the email ${email}.`,
+          {
+            email,
+            existingId: target.holder?.id,
+          },
+        );
       }
       if (target.kind === "extra" && target.label === COMPANY_EXISTS) {
         throw new DomainError("not_found", "company.not_found", "The company does not exist.");
@@ -66,7 +71,9 @@ export const createContact = (input: CreateContact, actor: Principal): Promise<C
       createdBy: actor.userId,
       updatedBy: actor.userId,
     };
-    await createRecord(contactModel, contact, [revisionCondition(definitions)]).catch(explainConflict);
+    await createRecord(contactModel, contact, [revisionCondition(definitions)]).catch(
+      explainConflict,
+    );
     return contact;
   });
 
@@ -98,7 +105,10 @@ export const updateContact = (
     }).catch(explainConflict),
   );
 
-export const deleteContact = async (id: string, expectedVersion: number | undefined): Promise<void> => {
+export const deleteContact = async (
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<void> => {
   await removeRecord(contactModel, id, expectedVersion, (contact) =>
     contact.companies.map(({ companyId }) => changeContactCount(companyId, -1)),
   );
@@ -125,7 +135,9 @@ export const associateCompany = (
       : [...before.companies, { companyId, role }];
     return {
       after: stamp({ ...before, companies }, actor.userId),
-      extra: existing ? [companyExists(companyId)] : [companyExists(companyId), changeContactCount(companyId, 1)],
+      extra: existing
+        ? [companyExists(companyId)]
+        : [companyExists(companyId), changeContactCount(companyId, 1)],
     };
   }).catch(explainConflict);
 
@@ -144,7 +156,10 @@ export const dissociateCompany = (
       );
     }
     return {
-      after: stamp({ ...before, companies: before.companies.filter((c) => c.companyId !== companyId) }, actor.userId),
+      after: stamp(
+        { ...before, companies: before.companies.filter((c) => c.companyId !== companyId) },
+        actor.userId,
+      ),
       extra: [changeContactCount(companyId, -1)],
     };
   });
@@ -159,15 +174,23 @@ const FILTERS = ["ownerId", "lifecycleStage", "tag", "companyId", "email", "q"] 
 export const listContacts = async (query: ListContactsQuery): Promise<Page<Contact>> => {
   const used = FILTERS.filter((f) => query[f] !== undefined);
   if (used.length > 1) {
-    throw new DomainError("invalid", "contact.filters_not_combinable", `Use one filter at a time; got ${used.join(", ")}.`, {}, [
-      { path: "query", message: `Filters ${used.join(", ")} cannot be combined` },
-    ]);
+    throw new DomainError(
+      "invalid",
+      "contact.filters_not_combinable",
+      `Use one filter at a time; got ${used.join(", ")}.`,
+      {},
+      [{ path: "query", message: `Filters ${used.join(", ")} cannot be combined` }],
+    );
   }
   if (query.email !== undefined) {
     if (query.cursor !== undefined) {
-      throw new DomainError("invalid", "request.invalid_cursor", "An email lookup has a single page.", {}, [
-        { path: "query.cursor", message: "Invalid cursor" },
-      ]);
+      throw new DomainError(
+        "invalid",
+        "request.invalid_cursor",
+        "An email lookup has a single page.",
+        {},
+        [{ path: "query.cursor", message: "Invalid cursor" }],
+      );
     }
     const contact = await getByFacet<Contact>(emailGuardKey(query.email));
     return { data: contact ? [contact] : [], nextCursor: null };
@@ -183,7 +206,12 @@ export const listContacts = async (query: ListContactsQuery): Promise<Page<Conta
           : query.companyId !== undefined
             ? { index: "gsi1", partition: byCompanyPartition(query.companyId), ...page }
             : query.q !== undefined
-              ? { index: "gsi3", partition: allContactsPartition, sortBeginsWith: normalizeName(query.q), ...page }
+              ? {
+                  index: "gsi3",
+                  partition: allContactsPartition,
+                  sortBeginsWith: normalizeName(query.q),
+                  ...page,
+                }
               : { index: "gsi3", partition: allContactsPartition, ...page };
   return listRecords<Contact>(list);
 };

@@ -1,8 +1,8 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { documentClient, tableName } from "#lib/db/client";
-import { type ExtraItem, toRecord, WriteConflict } from "#lib/db/record-store";
 import { definitionsPartition, revisionKey } from "#lib/custom-fields/keys";
 import type { CustomFieldDefinition, CustomFieldEntity } from "#lib/custom-fields/schema";
+import { documentClient, tableName } from "#lib/db/client";
+import { type ExtraItem, toRecord, WriteConflict } from "#lib/db/record-store";
 
 /** The definitions of one entity's custom fields, as of one revision. */
 export interface DefinitionSet {
@@ -53,7 +53,10 @@ export const revisionCondition = (set: DefinitionSet): ExtraItem => ({
       Key: revisionKey(set.entity),
       ...(set.revision === 0
         ? { ConditionExpression: "attribute_not_exists(pk)" }
-        : { ConditionExpression: "revision = :revision", ExpressionAttributeValues: { ":revision": set.revision } }),
+        : {
+            ConditionExpression: "revision = :revision",
+            ExpressionAttributeValues: { ":revision": set.revision },
+          }),
     },
   },
 });
@@ -67,7 +70,9 @@ export const withDefinitions = async <T>(
   try {
     return await write(cached);
   } catch (error) {
-    const stale = error instanceof WriteConflict && error.targets.some((t) => t.kind === "extra" && t.label === REVISION_LABEL);
+    const stale =
+      error instanceof WriteConflict &&
+      error.targets.some((t) => t.kind === "extra" && t.label === REVISION_LABEL);
     if (!stale) throw error;
     return write(await loadDefinitions(entity));
   }

@@ -15,4 +15,7 @@ export const definitionKey = (entity: CustomFieldEntity, key: string) => ({
   pk: definitionsPartition(entity),
   sk: `field#${key}`,
 });
-export const revisionKey = (entity: CustomFieldEntity) => ({ pk: definitionsPartition(entity), sk: "#revision" });
+export const revisionKey = (entity: CustomFieldEntity) => ({
+  pk: definitionsPartition(entity),
+  sk: "#revision",
+});

@@ -4,7 +4,14 @@ import { isoDateTime, userId } from "#lib/records/common-schema";
 
 /** The records that can carry custom fields. Later capabilities add theirs here. */
 export const CUSTOM_FIELD_ENTITIES = ["contact", "company"] as const;
-export const CUSTOM_FIELD_TYPES = ["text", "number", "date", "boolean", "single_select", "multi_select"] as const;
+export const CUSTOM_FIELD_TYPES = [
+  "text",
+  "number",
+  "date",
+  "boolean",
+  "single_select",
+  "multi_select",
+] as const;
 export const MAX_DEFINITIONS_PER_ENTITY = 100;
 
 export const customFieldEntity = z.enum(CUSTOM_FIELD_ENTITIES);

@@ -1,8 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Principal } from "#lib/auth/principal";
-import { documentClient, tableName } from "#lib/db/client";
-import { toRecord } from "#lib/db/record-store";
 import { loadDefinitions } from "#lib/custom-fields/definitions";
 import { definitionKey, revisionKey } from "#lib/custom-fields/keys";
 import {
@@ -12,13 +10,20 @@ import {
   MAX_DEFINITIONS_PER_ENTITY,
   type UpdateCustomField,
 } from "#lib/custom-fields/schema";
+import { documentClient, tableName } from "#lib/db/client";
+import { toRecord } from "#lib/db/record-store";
 import { DomainError, versionMismatch } from "#lib/errors/domain-error";
 
 const notFound = (entity: CustomFieldEntity, key: string) =>
-  new DomainError("not_found", "custom_field.not_found", `No custom field "${key}" is defined for ${entity}.`, {
-    entity,
-    key,
-  });
+  new DomainError(
+    "not_found",
+    "custom_field.not_found",
+    `No custom field "${key}" is defined for ${entity}.`,
+    {
+      entity,
+      key,
+    },
+  );
 
 /**
  * Every change of a definition bumps the entity's revision in the same transaction. Record writes
@@ -29,11 +34,10 @@ const bumpRevision = (entity: CustomFieldEntity, countDelta: -1 | 0 | 1) => ({
   Update: {
     TableName: tableName(),
     Key: revisionKey(entity),
-    UpdateExpression: "ADD revision :one, definitionCount :delta SET #type = :type",
+    UpdateExpression: "ADD revision :one, definitionCount :delta SET entityType = :type",
     ...(countDelta === 1
       ? { ConditionExpression: "attribute_not_exists(definitionCount) OR definitionCount < :max" }
       : {}),
-    ExpressionAttributeNames: { "#type": "type" },
     ExpressionAttributeValues: {
       ":one": 1,
       ":delta": countDelta,
@@ -43,23 +47,38 @@ const bumpRevision = (entity: CustomFieldEntity, countDelta: -1 | 0 | 1) => ({
   },
 });
 
-const putDefinition = (definition: CustomFieldDefinition, condition: { version: number } | "new") => ({
+const putDefinition = (
+  definition: CustomFieldDefinition,
+  condition: { version: number } | "new",
+) => ({
   Put: {
     TableName: tableName(),
-    Item: { ...definition, ...definitionKey(definition.entity, definition.key), type: "custom-field" },
+    Item: {
+      ...definition,
+      ...definitionKey(definition.entity, definition.key),
+      entityType: "custom-field",
+    },
     ...(condition === "new"
       ? { ConditionExpression: "attribute_not_exists(pk)" }
-      : { ConditionExpression: "version = :version", ExpressionAttributeValues: { ":version": condition.version } }),
+      : {
+          ConditionExpression: "version = :version",
+          ExpressionAttributeValues: { ":version": condition.version },
+        }),
   },
 });
 
 /** Which item of a cancelled transaction failed its condition, by position. */
 const failedItems = (error: unknown): number[] | null =>
   error instanceof TransactionCanceledException
-    ? (error.CancellationReasons ?? []).flatMap((reason, i) => (reason.Code === "ConditionalCheckFailed" ? [i] : []))
+    ? (error.CancellationReasons ?? []).flatMap((reason, i) =>
+        reason.Code === "ConditionalCheckFailed" ? [i] : [],
+      )
     : null;
 
-export const createCustomField = async (input: CreateCustomField, actor: Principal): Promise<CustomFieldDefinition> => {
+export const createCustomField = async (
+  input: CreateCustomField,
+  actor: Principal,
+): Promise<CustomFieldDefinition> => {
   const now = new Date().toISOString();
   const definition: CustomFieldDefinition = {
     ...input,
@@ -71,7 +90,9 @@ export const createCustomField = async (input: CreateCustomField, actor: Princip
   };
   try {
     await documentClient.send(
-      new TransactWriteCommand({ TransactItems: [putDefinition(definition, "new"), bumpRevision(input.entity, 1)] }),
+      new TransactWriteCommand({
+        TransactItems: [putDefinition(definition, "new"), bumpRevision(input.entity, 1)],
+      }),
     );
   } catch (error) {
     const failed = failedItems(error);
@@ -95,14 +116,23 @@ export const createCustomField = async (input: CreateCustomField, actor: Princip
   return definition;
 };
 
-export const listCustomFields = async (entity: CustomFieldEntity): Promise<CustomFieldDefinition[]> => {
+export const listCustomFields = async (
+  entity: CustomFieldEntity,
+): Promise<CustomFieldDefinition[]> => {
   const set = await loadDefinitions(entity);
   return [...set.definitions.values()].sort((a, b) => a.key.localeCompare(b.key));
 };
 
-export const getCustomField = async (entity: CustomFieldEntity, key: string): Promise<CustomFieldDefinition> => {
+export const getCustomField = async (
+  entity: CustomFieldEntity,
+  key: string,
+): Promise<CustomFieldDefinition> => {
   const { Item } = await documentClient.send(
-    new GetCommand({ TableName: tableName(), Key: definitionKey(entity, key), ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: definitionKey(entity, key),
+      ConsistentRead: true,
+    }),
   );
   if (!Item) throw notFound(entity, key);
   return toRecord<CustomFieldDefinition>(Item);
@@ -110,7 +140,12 @@ export const getCustomField = async (entity: CustomFieldEntity, key: string): Pr
 
 const checkVersion = (definition: CustomFieldDefinition, expectedVersion: number | undefined) => {
   if (expectedVersion !== undefined && definition.version !== expectedVersion) {
-    throw versionMismatch("custom_field", `${definition.entity}.${definition.key}`, expectedVersion, definition.version);
+    throw versionMismatch(
+      "custom_field",
+      `${definition.entity}.${definition.key}`,
+      expectedVersion,
+      definition.version,
+    );
   }
 };
 
@@ -133,9 +168,13 @@ export const updateCustomField = async (
   checkVersion(before, expectedVersion);
   const isSelect = before.type === "single_select" || before.type === "multi_select";
   if (patch.options !== undefined && !isSelect) {
-    throw new DomainError("invalid", "custom_field.options_not_allowed", `A ${before.type} field has no options.`, {}, [
-      { path: "body.options", message: `A ${before.type} field has no options` },
-    ]);
+    throw new DomainError(
+      "invalid",
+      "custom_field.options_not_allowed",
+      `A ${before.type} field has no options.`,
+      {},
+      [{ path: "body.options", message: `A ${before.type} field has no options` }],
+    );
   }
   const after: CustomFieldDefinition = {
     ...before,

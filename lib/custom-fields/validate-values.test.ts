@@ -4,7 +4,9 @@ import type { CustomFieldDefinition } from "#lib/custom-fields/schema";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
 import { DomainError } from "#lib/errors/domain-error";
 
-const definition = (over: Partial<CustomFieldDefinition> & Pick<CustomFieldDefinition, "key" | "type">) => ({
+const definition = (
+  over: Partial<CustomFieldDefinition> & Pick<CustomFieldDefinition, "key" | "type">,
+) => ({
   entity: "contact" as const,
   label: over.key,
   required: false,
@@ -25,7 +27,12 @@ const set: DefinitionSet = {
       definition({ key: "score", type: "number" }),
       definition({ key: "vip", type: "boolean" }),
       definition({ key: "birthday", type: "date" }),
-      definition({ key: "tier", type: "single_select", options: ["gold", "silver"], required: true }),
+      definition({
+        key: "tier",
+        type: "single_select",
+        options: ["gold", "silver"],
+        required: true,
+      }),
       definition({ key: "channels", type: "multi_select", options: ["email", "phone", "sms"] }),
     ].map((d) => [d.key, d]),
   ),
@@ -35,7 +42,8 @@ const errorsOf = (run: () => unknown) => {
   try {
     run();
   } catch (error) {
-    if (error instanceof DomainError) return error.fieldErrors.map((e) => `${e.path}: ${e.message}`);
+    if (error instanceof DomainError)
+      return error.fieldErrors.map((e) => `${e.path}: ${e.message}`);
     throw error;
   }
   throw new Error("expected a validation error");
@@ -82,9 +90,9 @@ describe("validateCustomFieldValues on create", () => {
   });
 
   it("refuses keys that have no definition", () => {
-    expect(errorsOf(() => validateCustomFieldValues(set, { tier: "gold", colour: "red" }))).toEqual([
-      'body.customFields.colour: No custom field "colour" is defined for contact',
-    ]);
+    expect(errorsOf(() => validateCustomFieldValues(set, { tier: "gold", colour: "red" }))).toEqual(
+      ['body.customFields.colour: No custom field "colour" is defined for contact'],
+    );
   });
 });
 
@@ -92,7 +100,10 @@ describe("validateCustomFieldValues on update", () => {
   const current = { tier: "silver", note: "old" };
 
   it("merges the patch and removes values set to null", () => {
-    expect(validateCustomFieldValues(set, { note: null, score: 2 }, current)).toEqual({ tier: "silver", score: 2 });
+    expect(validateCustomFieldValues(set, { note: null, score: 2 }, current)).toEqual({
+      tier: "silver",
+      score: 2,
+    });
   });
 
   it("refuses removing a required value", () => {

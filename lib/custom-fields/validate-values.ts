@@ -9,7 +9,10 @@ const isCalendarDate = (value: string) =>
   ISO_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 
 /** Why `value` does not fit `definition`, or null when it does. */
-export const valueProblem = (definition: CustomFieldDefinition, value: CustomFieldValue): string | null => {
+export const valueProblem = (
+  definition: CustomFieldDefinition,
+  value: CustomFieldValue,
+): string | null => {
   const options = definition.options ?? [];
   switch (definition.type) {
     case "text":
@@ -19,11 +22,17 @@ export const valueProblem = (definition: CustomFieldDefinition, value: CustomFie
     case "boolean":
       return typeof value === "boolean" ? null : "Expected true or false";
     case "date":
-      return typeof value === "string" && isCalendarDate(value) ? null : "Expected a date as YYYY-MM-DD";
+      return typeof value === "string" && isCalendarDate(value)
+        ? null
+        : "Expected a date as YYYY-MM-DD";
     case "single_select":
-      return typeof value === "string" && options.includes(value) ? null : `Expected one of: ${options.join(", ")}`;
+      return typeof value === "string" && options.includes(value)
+        ? null
+        : `Expected one of: ${options.join(", ")}`;
     case "multi_select":
-      return Array.isArray(value) && value.every((v) => options.includes(v)) && new Set(value).size === value.length
+      return Array.isArray(value) &&
+        value.every((v) => options.includes(v)) &&
+        new Set(value).size === value.length
         ? null
         : `Expected distinct values from: ${options.join(", ")}`;
   }
@@ -51,7 +60,8 @@ export const validateCustomFieldValues = (
     if (!definition) {
       errors.push({ path, message: `No custom field "${key}" is defined for ${set.entity}` });
     } else if (value === null) {
-      if (definition.required) errors.push({ path, message: "This field is required and cannot be removed" });
+      if (definition.required)
+        errors.push({ path, message: "This field is required and cannot be removed" });
       else delete next[key];
     } else {
       const problem = valueProblem(definition, value);
@@ -63,12 +73,19 @@ export const validateCustomFieldValues = (
     for (const definition of set.definitions.values()) {
       const reported = errors.some((e) => e.path === `body.customFields.${definition.key}`);
       if (definition.required && next[definition.key] === undefined && !reported) {
-        errors.push({ path: `body.customFields.${definition.key}`, message: "This field is required" });
+        errors.push({
+          path: `body.customFields.${definition.key}`,
+          message: "This field is required",
+        });
       }
     }
   }
   if (errors.length > 0) {
-    throw invalidInput(`${set.entity}.invalid_custom_fields`, "Some custom field values are not valid; see errors.", errors);
+    throw invalidInput(
+      `${set.entity}.invalid_custom_fields`,
+      "Some custom field values are not valid; see errors.",
+      errors,
+    );
   }
   return next;
 };

@@ -5,9 +5,14 @@ import * as z from "zod/mini";
  * has is defined per account at run time (`/custom-fields`), so the values are checked against
  * those definitions in `validateCustomFieldValues`, not here.
  */
-export const customFieldKey = z.string().check(
-  z.regex(/^[a-z][a-zA-Z0-9_]{0,63}$/, "Keys start with a lowercase letter and use letters, digits and _"),
-);
+export const customFieldKey = z
+  .string()
+  .check(
+    z.regex(
+      /^[a-z][a-zA-Z0-9_]{0,63}$/,
+      "Keys start with a lowercase letter and use letters, digits and _",
+    ),
+  );
 
 export const customFieldValue = z.union([
   z.string().check(z.maxLength(2000)),

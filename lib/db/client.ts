@@ -10,7 +10,9 @@ const endpoint = process.env.DYNAMODB_ENDPOINT;
 
 export const documentClient = DynamoDBDocumentClient.from(
   new DynamoDBClient({
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
+    ...(endpoint
+      ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      : {}),
     region: process.env.AWS_REGION ?? "us-east-1",
     maxAttempts: 3,
   }),

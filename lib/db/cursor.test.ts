@@ -25,9 +25,14 @@ describe("list cursors", () => {
 
   it("refuses a cursor edited to start in another partition", () => {
     const forged = Buffer.from(
-      JSON.stringify({ k: { ...key, gsi1pk: "contact#tag#secret" }, s: JSON.parse(Buffer.from(encodeCursor(key, "s") as string, "base64url").toString()).s }),
+      JSON.stringify({
+        k: { ...key, gsi1pk: "contact#tag#secret" },
+        s: JSON.parse(Buffer.from(encodeCursor(key, "s") as string, "base64url").toString()).s,
+      }),
     ).toString("base64url");
-    expect(() => decodeCursor(forged, "s", partition)).toThrow(/malformed or belongs to another list/);
+    expect(() => decodeCursor(forged, "s", partition)).toThrow(
+      /malformed or belongs to another list/,
+    );
   });
 
   it("refuses any random string with a 400 domain error, never another failure", () => {

@@ -8,15 +8,22 @@ import { DomainError } from "#lib/errors/domain-error";
  */
 type Key = Record<string, string | number>;
 
-const fingerprint = (scope: string) => createHash("sha256").update(scope).digest("base64url").slice(0, 16);
+const fingerprint = (scope: string) =>
+  createHash("sha256").update(scope).digest("base64url").slice(0, 16);
 
 export const encodeCursor = (lastKey: Key | undefined, scope: string): string | null =>
-  lastKey ? Buffer.from(JSON.stringify({ k: lastKey, s: fingerprint(scope) })).toString("base64url") : null;
+  lastKey
+    ? Buffer.from(JSON.stringify({ k: lastKey, s: fingerprint(scope) })).toString("base64url")
+    : null;
 
 const invalidCursor = () =>
-  new DomainError("invalid", "request.invalid_cursor", "The cursor is malformed or belongs to another list.", {}, [
-    { path: "query.cursor", message: "Invalid cursor" },
-  ]);
+  new DomainError(
+    "invalid",
+    "request.invalid_cursor",
+    "The cursor is malformed or belongs to another list.",
+    {},
+    [{ path: "query.cursor", message: "Invalid cursor" }],
+  );
 
 const isKey = (value: unknown): value is Key =>
   typeof value === "object" &&
@@ -42,6 +49,7 @@ export const decodeCursor = (
   }
   if (typeof decoded !== "object" || decoded === null) throw invalidCursor();
   const { k, s } = decoded as { k?: unknown; s?: unknown };
-  if (s !== fingerprint(scope) || !isKey(k) || k[partition.attribute] !== partition.value) throw invalidCursor();
+  if (s !== fingerprint(scope) || !isKey(k) || k[partition.attribute] !== partition.value)
+    throw invalidCursor();
   return k;
 };

@@ -50,7 +50,19 @@ export interface RecordModel<R extends VersionedRecord> {
 }
 
 /** Attributes the store adds to items; they never reach the API. */
-const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "type", "facet", "ttl"];
+const INTERNAL_ATTRIBUTES = [
+  "pk",
+  "sk",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  "gsi3pk",
+  "gsi3sk",
+  "entityType",
+  "facetName",
+  "ttl",
+];
 
 export const toRecord = <R>(item: Record<string, unknown>): R => {
   const record: Record<string, unknown> = { ...item };
@@ -58,17 +70,25 @@ export const toRecord = <R>(item: Record<string, unknown>): R => {
   return record as R;
 };
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
 
 /** Why a transaction was refused, item by item, so the domain can say which invariant failed. */
 export type ConflictTarget =
   | { readonly kind: "record" }
-  | { readonly kind: "facet"; readonly facet: Facet; readonly holder: Record<string, unknown> | undefined }
+  | {
+      readonly kind: "facet";
+      readonly facet: Facet;
+      readonly holder: Record<string, unknown> | undefined;
+    }
   | { readonly kind: "extra"; readonly label: string };
 
 export class WriteConflict extends Error {
   constructor(readonly targets: readonly ConflictTarget[]) {
-    super(`Write refused: ${targets.map((t) => (t.kind === "facet" ? `facet ${t.facet.name}` : t.kind)).join(", ")}`);
+    super(
+      `Write refused: ${targets.map((t) => (t.kind === "facet" ? `facet ${t.facet.name}` : t.kind)).join(", ")}`,
+    );
     this.name = "WriteConflict";
   }
 }
@@ -83,11 +103,15 @@ type Described = { readonly item: TransactItem; readonly target: ConflictTarget 
 
 const facetKey = (f: Facet) => `${f.key.pk}\u0000${f.key.sk}`;
 
-const putRecord = <R extends VersionedRecord>(model: RecordModel<R>, record: R, previousVersion?: number): Described => ({
+const putRecord = <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  record: R,
+  previousVersion?: number,
+): Described => ({
   item: {
     Put: {
       TableName: tableName(),
-      Item: { ...record, ...model.key(record.id), ...model.index(record), type: model.type },
+      Item: { ...record, ...model.key(record.id), ...model.index(record), entityType: model.type },
       ...(previousVersion === undefined
         ? { ConditionExpression: "attribute_not_exists(pk)" }
         : {
@@ -100,11 +124,22 @@ const putRecord = <R extends VersionedRecord>(model: RecordModel<R>, record: R, 
   target: { kind: "record" },
 });
 
-const putFacet = <R extends VersionedRecord>(model: RecordModel<R>, record: R, facet: Facet, guarded: boolean): Described => ({
+const putFacet = <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  record: R,
+  facet: Facet,
+  guarded: boolean,
+): Described => ({
   item: {
     Put: {
       TableName: tableName(),
-      Item: { ...record, ...facet.key, ...facet.index, type: model.type, facet: facet.name },
+      Item: {
+        ...record,
+        ...facet.key,
+        ...facet.index,
+        entityType: model.type,
+        facetName: facet.name,
+      },
       // A unique facet may be overwritten only by the record that already holds it.
       ...(facet.unique && guarded
         ? {
@@ -125,7 +160,9 @@ const deleteFacet = (facet: Facet): Described => ({
 
 const transact = async (described: readonly Described[]) => {
   try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: described.map((d) => d.item) }));
+    await documentClient.send(
+      new TransactWriteCommand({ TransactItems: described.map((d) => d.item) }),
+    );
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
@@ -149,7 +186,10 @@ const transact = async (described: readonly Described[]) => {
 const extras = (items: readonly ExtraItem[]): Described[] =>
   items.map(({ label, item }) => ({ item, target: { kind: "extra", label } }));
 
-export const getRecord = async <R extends VersionedRecord>(model: RecordModel<R>, id: string): Promise<R | undefined> => {
+export const getRecord = async <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  id: string,
+): Promise<R | undefined> => {
   const { Item } = await documentClient.send(
     new GetCommand({ TableName: tableName(), Key: model.key(id), ConsistentRead: true }),
   );
@@ -235,13 +275,18 @@ export const listRecords = async <R>(query: ListQuery): Promise<Page<R>> => {
   const pkAttribute = query.index ? `${query.index}pk` : "pk";
   const skAttribute = query.index ? `${query.index}sk` : "sk";
   const scope = [query.index ?? "table", query.partition, query.sortBeginsWith ?? ""].join("|");
-  const exclusiveStartKey = decodeCursor(query.cursor, scope, { attribute: pkAttribute, value: query.partition });
+  const exclusiveStartKey = decodeCursor(query.cursor, scope, {
+    attribute: pkAttribute,
+    value: query.partition,
+  });
   const result = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
       ...(query.index ? { IndexName: query.index } : {}),
       KeyConditionExpression:
-        query.sortBeginsWith === undefined ? "#pk = :pk" : "#pk = :pk AND begins_with(#sk, :prefix)",
+        query.sortBeginsWith === undefined
+          ? "#pk = :pk"
+          : "#pk = :pk AND begins_with(#sk, :prefix)",
       ExpressionAttributeNames: {
         "#pk": pkAttribute,
         ...(query.sortBeginsWith === undefined ? {} : { "#sk": skAttribute }),

@@ -1,4 +1,7 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 import type { Principal } from "#lib/auth/principal";
 import type { RouteDeclaration } from "#lib/http/route";
 
@@ -25,4 +28,5 @@ export const stateOf = (event: ApiEvent): RequestState => {
   return event.crm;
 };
 
-export const headerOf = (event: ApiEvent, name: string): string | undefined => event.headers?.[name];
+export const headerOf = (event: ApiEvent, name: string): string | undefined =>
+  event.headers?.[name];

@@ -1,9 +1,9 @@
-import middy from "@middy/core";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { Principal } from "#lib/auth/principal";
 import { type ApiEvent, type ApiResult, stateOf } from "#lib/http/api-event";
 import { authorization } from "#lib/http/middleware/authorization";
-import { idempotency } from "#lib/http/middleware/idempotency";
 import { jsonBody } from "#lib/http/middleware/json-body";
 import { preconditions } from "#lib/http/middleware/preconditions";
 import { problemResponses } from "#lib/http/middleware/problem-responses";
@@ -21,7 +21,9 @@ export type OperationInput<R extends RouteDeclaration> = RouteInput<R> & {
 };
 
 export type Operations<Routes extends readonly RouteDeclaration[]> = {
-  readonly [R in Routes[number] as R["operationId"]]: (input: OperationInput<R>) => Promise<HttpResult>;
+  readonly [R in Routes[number] as R["operationId"]]: (
+    input: OperationInput<R>,
+  ) => Promise<HttpResult>;
 };
 
 const serialize = (result: HttpResult): ApiResult => ({
@@ -33,6 +35,15 @@ const serialize = (result: HttpResult): ApiResult => ({
   ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
 });
 
+export interface HttpFunctionOptions {
+  /**
+   * The `Idempotency-Key` middleware (`idempotency()` from `#lib/http/middleware/idempotency`),
+   * required when a route is `idempotent`. It is passed in rather than built in so that a
+   * function without creating POSTs does not bundle and load the DynamoDB client for it.
+   */
+  readonly idempotency?: MiddlewareObj<ApiEvent, ApiResult>;
+}
+
 /**
  * Builds the Lambda handler of one API resource: the shared middleware first, then a dispatch to
  * the operation named by the matched route. The operations only see validated, typed input.
@@ -40,28 +51,40 @@ const serialize = (result: HttpResult): ApiResult => ({
 export const httpFunction = <const Routes extends readonly RouteDeclaration[]>(
   routes: Routes,
   operations: NoInfer<Operations<Routes>>,
+  options: HttpFunctionOptions = {},
 ) => {
-  const byId = operations as unknown as Record<string, (input: OperationInput<RouteDeclaration>) => Promise<HttpResult>>;
-  return middy<ApiEvent, ApiResult, Error, Context>()
+  const idempotent = routes.filter((r) => r.idempotent).map((r) => r.operationId);
+  if (idempotent.length > 0 && !options.idempotency) {
+    throw new Error(
+      `Routes ${idempotent.join(", ")} are idempotent: pass the idempotency middleware`,
+    );
+  }
+  const byId = operations as unknown as Record<
+    string,
+    (input: OperationInput<RouteDeclaration>) => Promise<HttpResult>
+  >;
+  const chain = middy<ApiEvent, ApiResult, Error, Context>()
+    // Function name, cold start and Lambda request id on every log line; keys reset per request.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemResponses())
     .use(routing(routes))
     .use(authorization())
     .use(jsonBody())
     .use(validation())
-    .use(preconditions())
-    .use(idempotency())
-    .handler(async (event) => {
-      const state = stateOf(event);
-      const operation = byId[state.route.operationId];
-      if (!operation) throw new Error(`No operation implements ${state.route.operationId}`);
-      const result = await operation({
-        params: state.params,
-        query: state.query,
-        body: state.body,
-        principal: state.principal as Principal,
-        expectedVersion: state.expectedVersion,
-      } as OperationInput<RouteDeclaration>);
-      logger.debug("Operation done", { status: result.status });
-      return serialize(result);
-    });
+    .use(preconditions());
+  if (options.idempotency) chain.use(options.idempotency);
+  return chain.handler(async (event) => {
+    const state = stateOf(event);
+    const operation = byId[state.route.operationId];
+    if (!operation) throw new Error(`No operation implements ${state.route.operationId}`);
+    const result = await operation({
+      params: state.params,
+      query: state.query,
+      body: state.body,
+      principal: state.principal as Principal,
+      expectedVersion: state.expectedVersion,
+    } as OperationInput<RouteDeclaration>);
+    logger.debug("Operation done", { status: result.status });
+    return serialize(result);
+  });
 };

@@ -30,9 +30,16 @@ export type ClaimOutcome =
   | { readonly kind: "mismatch" }
   | { readonly kind: "in_progress" };
 
-export const idempotencyKeys = (scope: string): IdempotencyClaim => ({ pk: `idempotency#${scope}`, sk: "idempotency" });
+export const idempotencyKeys = (scope: string): IdempotencyClaim => ({
+  pk: `idempotency#${scope}`,
+  sk: "idempotency",
+});
 
-export const claim = async (scope: string, fingerprint: string, now = Date.now()): Promise<ClaimOutcome> => {
+export const claim = async (
+  scope: string,
+  fingerprint: string,
+  now = Date.now(),
+): Promise<ClaimOutcome> => {
   const keys = idempotencyKeys(scope);
   try {
     await documentClient.send(
@@ -40,7 +47,7 @@ export const claim = async (scope: string, fingerprint: string, now = Date.now()
         TableName: tableName(),
         Item: {
           ...keys,
-          type: "idempotency",
+          entityType: "idempotency",
           status: "in_progress",
           fingerprint,
           lockedUntil: now + LOCK_MILLISECONDS,
@@ -49,14 +56,22 @@ export const claim = async (scope: string, fingerprint: string, now = Date.now()
         ConditionExpression:
           "attribute_not_exists(pk) OR #ttl < :nowSeconds OR (#status = :inProgress AND lockedUntil < :now)",
         ExpressionAttributeNames: { "#ttl": "ttl", "#status": "status" },
-        ExpressionAttributeValues: { ":nowSeconds": Math.floor(now / 1000), ":now": now, ":inProgress": "in_progress" },
+        ExpressionAttributeValues: {
+          ":nowSeconds": Math.floor(now / 1000),
+          ":now": now,
+          ":inProgress": "in_progress",
+        },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
     );
     return { kind: "claimed", claim: keys };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
-    const existing = unmarshall(error.Item) as { fingerprint?: string; status?: string; response?: string };
+    const existing = unmarshall(error.Item) as {
+      fingerprint?: string;
+      status?: string;
+      response?: string;
+    };
     if (existing.fingerprint !== fingerprint) return { kind: "mismatch" };
     if (existing.status === "completed" && existing.response) {
       return { kind: "replay", response: JSON.parse(existing.response) as ApiResult };
@@ -72,21 +87,26 @@ export const complete = async (keys: IdempotencyClaim, response: ApiResult) => {
       Key: keys,
       UpdateExpression: "SET #status = :completed, #response = :response REMOVE lockedUntil",
       ExpressionAttributeNames: { "#status": "status", "#response": "response" },
-      ExpressionAttributeValues: { ":completed": "completed", ":response": JSON.stringify(response) },
+      ExpressionAttributeValues: {
+        ":completed": "completed",
+        ":response": JSON.stringify(response),
+      },
     }),
   );
 };
 
 export const release = async (keys: IdempotencyClaim) => {
-  await documentClient.send(
-    new DeleteCommand({
-      TableName: tableName(),
-      Key: keys,
-      ConditionExpression: "#status = :inProgress",
-      ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":inProgress": "in_progress" },
-    }),
-  ).catch((error: unknown) => {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  });
+  await documentClient
+    .send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys,
+        ConditionExpression: "#status = :inProgress",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":inProgress": "in_progress" },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 };

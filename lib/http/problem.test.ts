@@ -22,14 +22,19 @@ describe("toProblem", () => {
   });
 
   it("never lets an extension overwrite the standard members", () => {
-    const { problem } = toProblem(new DomainError("invalid", "x.y", "d", { status: 200, type: "evil" }), "r");
+    const { problem } = toProblem(
+      new DomainError("invalid", "x.y", "d", { status: 200, type: "evil" }),
+      "r",
+    );
     expect(problem.status).toBe(400);
     expect(problem.type).toBe("https://crm.dev/problems/x/y");
   });
 
   it("carries field errors and headers of HTTP errors", () => {
     const result = toProblem(
-      new HttpError(409, "idempotency.in_progress", "Busy.", [{ path: "body.a", message: "m" }], { "retry-after": "1" }),
+      new HttpError(409, "idempotency.in_progress", "Busy.", [{ path: "body.a", message: "m" }], {
+        "retry-after": "1",
+      }),
       "r",
     );
     expect(result.problem.errors).toEqual([{ path: "body.a", message: "m" }]);
@@ -38,7 +43,9 @@ describe("toProblem", () => {
 
   it("turns a DynamoDB outage into 503 with Retry-After", () => {
     const outage = Object.assign(new Error("down"), { name: "ServiceUnavailable" });
-    const refused = Object.assign(new Error("socket"), { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) });
+    const refused = Object.assign(new Error("socket"), {
+      cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+    });
     for (const error of [outage, refused]) {
       const result = toProblem(error, "r");
       expect(result.problem.status).toBe(503);

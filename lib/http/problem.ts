@@ -53,18 +53,27 @@ const UNAVAILABLE = new Set([
   "LimitExceededException",
   "TimeoutError",
 ]);
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
 
 export const isDependencyOutage = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (UNAVAILABLE.has(error.name) || (typeof code === "string" && NETWORK_CODES.has(code))) return true;
+  if (UNAVAILABLE.has(error.name) || (typeof code === "string" && NETWORK_CODES.has(code)))
+    return true;
   // The SDK wraps socket failures; look one level down.
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error && isDependencyOutage(cause);
 };
 
-export const problemTypeUri = (code: string) => `https://crm.dev/problems/${code.replace(/\./g, "/")}`;
+export const problemTypeUri = (code: string) =>
+  `https://crm.dev/problems/${code.replace(/\./g, "/")}`;
 
 export interface ProblemResult {
   readonly problem: Problem;
@@ -108,13 +117,21 @@ export const toProblem = (error: unknown, requestId: string): ProblemResult => {
   }
   if (isDependencyOutage(error)) {
     return {
-      problem: build(503, "service.unavailable", "The database is unavailable right now. Retry shortly."),
+      problem: build(
+        503,
+        "service.unavailable",
+        "The database is unavailable right now. Retry shortly.",
+      ),
       headers: { "retry-after": "1" },
       unexpected: false,
     };
   }
   return {
-    problem: build(500, "internal", "An unexpected error occurred. It has been logged with this requestId."),
+    problem: build(
+      500,
+      "internal",
+      "An unexpected error occurred. It has been logged with this requestId.",
+    ),
     headers: {},
     unexpected: true,
   };

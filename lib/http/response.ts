@@ -18,7 +18,11 @@ export const etagOf = (version: number) => `"${version}"`;
 const versionHeaders = (record: { version?: number }): Record<string, string> =>
   typeof record.version === "number" ? { etag: etagOf(record.version) } : {};
 
-export const ok = (body: object): HttpResult => ({ status: 200, body, headers: versionHeaders(body) });
+export const ok = (body: object): HttpResult => ({
+  status: 200,
+  body,
+  headers: versionHeaders(body),
+});
 
 export const created = (record: { version?: number }, location: string): HttpResult => ({
   status: 201,

@@ -11,6 +11,10 @@ export const openapiRoutes = [
     summary: "The OpenAPI 3.1 document of this API",
     roles: READERS,
     request: {},
-    response: { status: 200, body: z.record(z.string(), z.unknown()), description: "OpenAPI 3.1 document" },
+    response: {
+      status: 200,
+      body: z.record(z.string(), z.unknown()),
+      description: "OpenAPI 3.1 document",
+    },
   }),
 ] as const;

@@ -5,17 +5,21 @@ import * as z from "zod/mini";
  * layer rather than in each capability so that contacts, companies and later entities agree.
  */
 export const idOf = (prefix: string) =>
-  z.string().check(z.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `Expected a ${prefix}_ id`));
+  z
+    .string()
+    .check(z.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `Expected a ${prefix}_ id`));
 
 export const userId = z.string().check(z.minLength(1), z.maxLength(128));
 
-export const tag = z.string().check(
-  z.trim(),
-  z.toLowerCase(),
-  z.minLength(1),
-  z.maxLength(50),
-  z.regex(/^[a-z0-9][a-z0-9 _.:/-]*$/, "Tags use letters, digits, space and _ . : / -"),
-);
+export const tag = z
+  .string()
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.minLength(1),
+    z.maxLength(50),
+    z.regex(/^[a-z0-9][a-z0-9 _.:/-]*$/, "Tags use letters, digits, space and _ . : / -"),
+  );
 
 export const MAX_TAGS = 15;
 export const tags = z.array(tag).check(

@@ -4,7 +4,11 @@ import { applyPatch, stamp } from "#lib/records/mutate";
 describe("applyPatch", () => {
   it("sets given fields, removes null ones and leaves the rest", () => {
     const record = { id: "a", title: "CTO", owner: "u1", tags: ["x"] };
-    expect(applyPatch(record, { title: "CEO", owner: null, tags: undefined })).toEqual({ id: "a", title: "CEO", tags: ["x"] });
+    expect(applyPatch(record, { title: "CEO", owner: null, tags: undefined })).toEqual({
+      id: "a",
+      title: "CEO",
+      tags: ["x"],
+    });
     expect(record.title).toBe("CTO");
   });
 });

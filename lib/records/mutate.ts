@@ -1,4 +1,3 @@
-import { notFound, versionMismatch } from "#lib/errors/domain-error";
 import {
   deleteRecord,
   type ExtraItem,
@@ -8,6 +7,7 @@ import {
   type VersionedRecord,
   WriteConflict,
 } from "#lib/db/record-store";
+import { notFound, versionMismatch } from "#lib/errors/domain-error";
 
 export interface Mutation<R> {
   readonly after: R;
@@ -40,7 +40,8 @@ export const mutateRecord = async <R extends VersionedRecord>(
       await replaceRecord(model, before, after, extra);
       return after;
     } catch (error) {
-      const lostRace = error instanceof WriteConflict && error.targets.some((t) => t.kind === "record");
+      const lostRace =
+        error instanceof WriteConflict && error.targets.some((t) => t.kind === "record");
       if (!lostRace || attempt >= ATTEMPTS) throw error;
     }
   }
@@ -67,7 +68,8 @@ export const removeRecord = async <R extends VersionedRecord>(
       await deleteRecord(model, record, extra(record));
       return record;
     } catch (error) {
-      const lostRace = error instanceof WriteConflict && error.targets.some((t) => t.kind === "record");
+      const lostRace =
+        error instanceof WriteConflict && error.targets.some((t) => t.kind === "record");
       if (!lostRace || attempt >= ATTEMPTS) throw error;
     }
   }
@@ -78,10 +80,18 @@ export const stamp = <R extends VersionedRecord & { updatedAt: string; updatedBy
   record: R,
   actor: string,
   now = new Date(),
-): R => ({ ...record, version: record.version + 1, updatedAt: now.toISOString(), updatedBy: actor });
+): R => ({
+  ...record,
+  version: record.version + 1,
+  updatedAt: now.toISOString(),
+  updatedBy: actor,
+});
 
 /** Applies a PATCH body: `undefined` leaves a field, `null` removes it, anything else sets it. */
-export const applyPatch = <R extends object>(record: R, patch: Readonly<Record<string, unknown>>): R => {
+export const applyPatch = <R extends object>(
+  record: R,
+  patch: Readonly<Record<string, unknown>>,
+): R => {
   const next = { ...record } as Record<string, unknown>;
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;

@@ -3,6 +3,11 @@
  * into the embedded runtime. Later capabilities add event rules, schedules and state machines
  * here, next to the routes.
  */
-export { type FunctionDeclaration, type FunctionName, functions, type TableAccess } from "#lib/wiring/functions";
+export {
+  type FunctionDeclaration,
+  type FunctionName,
+  functions,
+  type TableAccess,
+} from "#lib/wiring/functions";
 export { routes } from "#lib/wiring/routes";
 export { type GlobalIndexDeclaration, type TableDeclaration, table } from "#lib/wiring/table";

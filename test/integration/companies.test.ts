@@ -1,13 +1,38 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "#lib/auth/principal";
-import { createCompany, deleteCompany, getCompany, listCompanies, listCompanyContacts, updateCompany } from "#lib/companies/service";
-import { associateCompany, createContact, deleteContact, dissociateCompany, getContact } from "#lib/contacts/service";
+import {
+  createCompany,
+  deleteCompany,
+  getCompany,
+  listCompanies,
+  listCompanyContacts,
+  updateCompany,
+} from "#lib/companies/service";
+import {
+  associateCompany,
+  createContact,
+  deleteContact,
+  dissociateCompany,
+  getContact,
+} from "#lib/contacts/service";
 import { DomainError } from "#lib/errors/domain-error";
 import { createTestTable } from "#test/support/dynamodb";
 
 const alice: Principal = { userId: "alice", roles: ["admin"] };
-const company = (over: Record<string, unknown> = {}) => ({ name: "Acme", tags: [], customFields: {}, ...over });
-const contact = (firstName: string) => ({ firstName, emails: [], phones: [], lifecycleStage: "lead" as const, tags: [], customFields: {} });
+const company = (over: Record<string, unknown> = {}) => ({
+  name: "Acme",
+  tags: [],
+  customFields: {},
+  ...over,
+});
+const contact = (firstName: string) => ({
+  firstName,
+  emails: [],
+  phones: [],
+  lifecycleStage: "lead" as const,
+  tags: [],
+  customFields: {},
+});
 
 const rejectionOf = async (promise: Promise<unknown>) => {
   try {
@@ -26,9 +51,17 @@ beforeAll(async () => {
 describe("company domains", () => {
   it("allows one company per domain and names the holder on a duplicate", async () => {
     const first = await createCompany(company({ domain: "acme.test" }), alice);
-    const duplicate = await rejectionOf(createCompany(company({ name: "Acme 2", domain: "acme.test" }), alice));
-    expect(duplicate).toMatchObject({ kind: "conflict", code: "company.domain_taken", extensions: { existingId: first.id } });
-    expect((await listCompanies({ domain: "acme.test" })).data.map((c) => c.id)).toEqual([first.id]);
+    const duplicate = await rejectionOf(
+      createCompany(company({ name: "Acme 2", domain: "acme.test" }), alice),
+    );
+    expect(duplicate).toMatchObject({
+      kind: "conflict",
+      code: "company.domain_taken",
+      extensions: { existingId: first.id },
+    });
+    expect((await listCompanies({ domain: "acme.test" })).data.map((c) => c.id)).toEqual([
+      first.id,
+    ]);
   });
 
   it("moves the guard when the domain changes and frees it when cleared", async () => {
@@ -56,7 +89,9 @@ describe("associations", () => {
     const members = await listCompanyContacts(acme.id, {});
     expect(members.data.map((c) => c.firstName)).toEqual(["Ada", "Bob"]);
 
-    expect(await rejectionOf(deleteCompany(acme.id, undefined))).toMatchObject({ code: "company.has_contacts" });
+    expect(await rejectionOf(deleteCompany(acme.id, undefined))).toMatchObject({
+      code: "company.has_contacts",
+    });
     await dissociateCompany(ada.id, acme.id, undefined, alice);
     await deleteContact(bob.id, undefined);
     await deleteCompany(acme.id, undefined);
@@ -65,13 +100,17 @@ describe("associations", () => {
 
   it("refuses an association with a company that does not exist, and writes nothing", async () => {
     const ada = await createContact(contact("Lonely"), alice);
-    const error = await rejectionOf(associateCompany(ada.id, "co_01J0000000000000000000000Z", "x", undefined, alice));
+    const error = await rejectionOf(
+      associateCompany(ada.id, "co_01J0000000000000000000000Z", "x", undefined, alice),
+    );
     expect(error).toMatchObject({ kind: "not_found", code: "company.not_found" });
     expect(await getContact(ada.id)).toMatchObject({ companies: [], version: 1 });
   });
 
   it("answers 404 for the contacts of an unknown company", async () => {
-    expect((await rejectionOf(listCompanyContacts("co_01J0000000000000000000000Z", {}))).kind).toBe("not_found");
+    expect((await rejectionOf(listCompanyContacts("co_01J0000000000000000000000Z", {}))).kind).toBe(
+      "not_found",
+    );
   });
 
   it("refuses dissociating what is not associated", async () => {
@@ -86,7 +125,12 @@ describe("associations", () => {
 describe("company lists", () => {
   it("lists by industry (case-insensitive), tag, owner and name prefix", async () => {
     const made = await createCompany(
-      company({ name: "Zylophone Works", industry: "Music Instruments", tags: ["zylo"], ownerId: "zowner" }),
+      company({
+        name: "Zylophone Works",
+        industry: "Music Instruments",
+        tags: ["zylo"],
+        ownerId: "zowner",
+      }),
       alice,
     );
     const ids = (page: { data: readonly { id: string }[] }) => page.data.map((c) => c.id);

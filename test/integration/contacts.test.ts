@@ -39,7 +39,11 @@ const domainErrorOf = async (promise: Promise<unknown>) => {
 const itemsOf = async (pk: string) =>
   (
     await documentClient.send(
-      new QueryCommand({ TableName: tableName(), KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } }),
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pk },
+      }),
     )
   ).Items ?? [];
 
@@ -50,7 +54,9 @@ beforeAll(async () => {
 describe("email uniqueness", () => {
   it("lets exactly one of many concurrent creates with the same email win", async () => {
     const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => createContact(contact({ firstName: `Racer ${i}`, emails: ["race@example.com"] }), alice)),
+      Array.from({ length: 8 }, (_, i) =>
+        createContact(contact({ firstName: `Racer ${i}`, emails: ["race@example.com"] }), alice),
+      ),
     );
     const winners = attempts.filter((a) => a.status === "fulfilled");
     const losers = attempts.flatMap((a) => (a.status === "rejected" ? [a.reason] : []));
@@ -59,20 +65,37 @@ describe("email uniqueness", () => {
     const winnerId = (winners[0] as PromiseFulfilledResult<{ id: string }>).value.id;
     for (const loser of losers) {
       expect(loser).toBeInstanceOf(DomainError);
-      expect(loser).toMatchObject({ code: "contact.email_taken", extensions: { existingId: winnerId } });
+      expect(loser).toMatchObject({
+        code: "contact.email_taken",
+        extensions: { existingId: winnerId },
+      });
     }
     const found = await listContacts({ email: "race@example.com" });
     expect(found.data.map((c) => c.id)).toEqual([winnerId]);
   });
 
   it("frees an email when a contact changes it, and refuses taking another contact's email", async () => {
-    const first = await createContact(contact({ firstName: "First", emails: ["old@example.com"] }), alice);
-    const second = await createContact(contact({ firstName: "Second", emails: ["other@example.com"] }), alice);
+    const first = await createContact(
+      contact({ firstName: "First", emails: ["old@example.com"] }),
+      alice,
+    );
+    const second = await createContact(
+      contact({ firstName: "Second", emails: ["other@example.com"] }),
+      alice,
+    );
     await updateContact(first.id, { emails: ["new@example.com"] }, undefined, alice);
-    const reused = await createContact(contact({ firstName: "Third", emails: ["old@example.com"] }), alice);
+    const reused = await createContact(
+      contact({ firstName: "Third", emails: ["old@example.com"] }),
+      alice,
+    );
     expect(reused.emails).toEqual(["old@example.com"]);
-    const taken = await domainErrorOf(updateContact(second.id, { emails: ["new@example.com"] }, undefined, alice));
-    expect(taken).toMatchObject({ code: "contact.email_taken", extensions: { existingId: first.id } });
+    const taken = await domainErrorOf(
+      updateContact(second.id, { emails: ["new@example.com"] }, undefined, alice),
+    );
+    expect(taken).toMatchObject({
+      code: "contact.email_taken",
+      extensions: { existingId: first.id },
+    });
     expect((await getContact(second.id)).emails).toEqual(["other@example.com"]);
   });
 });
@@ -88,10 +111,15 @@ describe("optimistic concurrency", () => {
     const failed = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     expect(ok).toHaveLength(1);
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ kind: "precondition_failed", code: "contact.version_mismatch" });
+    expect(failed[0]).toMatchObject({
+      kind: "precondition_failed",
+      code: "contact.version_mismatch",
+    });
     const stored = await getContact(created.id);
     expect(stored.version).toBe(2);
-    expect(stored.jobTitle).toBe((ok[0] as PromiseFulfilledResult<{ jobTitle: string }>).value.jobTitle);
+    expect(stored.jobTitle).toBe(
+      (ok[0] as PromiseFulfilledResult<{ jobTitle: string }>).value.jobTitle,
+    );
   });
 
   it("keeps both changes when concurrent patches without If-Match touch different fields", async () => {
@@ -102,7 +130,12 @@ describe("optimistic concurrency", () => {
       updateContact(created.id, { lifecycleStage: "customer" }, undefined, bob),
     ]);
     const stored = await getContact(created.id);
-    expect(stored).toMatchObject({ jobTitle: "Engineer", ownerId: "carol", lifecycleStage: "customer", version: 4 });
+    expect(stored).toMatchObject({
+      jobTitle: "Engineer",
+      ownerId: "carol",
+      lifecycleStage: "customer",
+      version: 4,
+    });
   });
 
   it("refuses a delete with a stale version and keeps the record", async () => {
@@ -117,7 +150,8 @@ describe("optimistic concurrency", () => {
 describe("lists", () => {
   it("pages through more than one page in name order with no repeats, and ends with a null cursor", async () => {
     const names = ["Gamma", "alpha", "Épsilon", "beta", "Delta", "zeta", "Eta"];
-    for (const firstName of names) await createContact(contact({ firstName, tags: ["paging"] }), alice);
+    for (const firstName of names)
+      await createContact(contact({ firstName, tags: ["paging"] }), alice);
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
@@ -133,17 +167,26 @@ describe("lists", () => {
   });
 
   it("refuses a cursor from another list", async () => {
-    for (const firstName of ["One", "Two"]) await createContact(contact({ firstName, tags: ["cursor-a"] }), alice);
+    for (const firstName of ["One", "Two"])
+      await createContact(contact({ firstName, tags: ["cursor-a"] }), alice);
     const page = await listContacts({ tag: "cursor-a", limit: 1 });
     expect(page.nextCursor).not.toBeNull();
-    const error = await domainErrorOf(listContacts({ tag: "cursor-b", limit: 1, cursor: page.nextCursor ?? undefined }));
+    const error = await domainErrorOf(
+      listContacts({ tag: "cursor-b", limit: 1, cursor: page.nextCursor ?? undefined }),
+    );
     expect(error).toMatchObject({ kind: "invalid", code: "request.invalid_cursor" });
   });
 
   it("finds by owner, stage, tag, company and name prefix, and follows changes", async () => {
     const company = await createCompany({ name: "Filter Co", tags: [], customFields: {} }, alice);
     const ada = await createContact(
-      contact({ firstName: "Adaline", lastName: "Filter", ownerId: "filter-owner", tags: ["filter-tag"], lifecycleStage: "customer" }),
+      contact({
+        firstName: "Adaline",
+        lastName: "Filter",
+        ownerId: "filter-owner",
+        tags: ["filter-tag"],
+        lifecycleStage: "customer",
+      }),
       alice,
     );
     await associateCompany(ada.id, company.id, "Buyer", undefined, alice);
@@ -158,7 +201,11 @@ describe("lists", () => {
     expect(ids(await listContacts({ tag: "filter-tag" }))).toEqual([]);
     expect(ids(await listContacts({ ownerId: "filter-owner" }))).toEqual([]);
     const [viaCompany] = (await listContacts({ companyId: company.id })).data;
-    expect(viaCompany).toMatchObject({ id: ada.id, tags: ["moved-tag"], companies: [{ companyId: company.id, role: "Buyer" }] });
+    expect(viaCompany).toMatchObject({
+      id: ada.id,
+      tags: ["moved-tag"],
+      companies: [{ companyId: company.id, role: "Buyer" }],
+    });
   });
 
   it("refuses combined filters", async () => {
@@ -169,7 +216,10 @@ describe("lists", () => {
 
 describe("delete", () => {
   it("removes the record and every facet, and frees its email", async () => {
-    const created = await createContact(contact({ firstName: "Gone", emails: ["gone@example.com"], tags: ["t1", "t2"] }), alice);
+    const created = await createContact(
+      contact({ firstName: "Gone", emails: ["gone@example.com"], tags: ["t1", "t2"] }),
+      alice,
+    );
     expect(await itemsOf(`contact#${created.id}`)).toHaveLength(3);
     await deleteContact(created.id, created.version);
     expect(await itemsOf(`contact#${created.id}`)).toHaveLength(0);

@@ -38,22 +38,40 @@ beforeAll(async () => {
 
 describe("custom field definitions", () => {
   it("creates, lists, changes and deletes definitions, refusing duplicate keys", async () => {
-    await createCustomField({ entity: "company", key: "arr", label: "ARR", type: "number", required: false }, admin);
+    await createCustomField(
+      { entity: "company", key: "arr", label: "ARR", type: "number", required: false },
+      admin,
+    );
     const duplicate = await rejectionOf(
-      createCustomField({ entity: "company", key: "arr", label: "Again", type: "text", required: false }, admin),
+      createCustomField(
+        { entity: "company", key: "arr", label: "Again", type: "text", required: false },
+        admin,
+      ),
     );
     expect(duplicate.code).toBe("custom_field.key_taken");
-    const changed = await updateCustomField("company", "arr", { label: "Annual revenue" }, 1, admin);
+    const changed = await updateCustomField(
+      "company",
+      "arr",
+      { label: "Annual revenue" },
+      1,
+      admin,
+    );
     expect(changed).toMatchObject({ label: "Annual revenue", version: 2, type: "number" });
-    expect(await rejectionOf(updateCustomField("company", "arr", { label: "x" }, 1, admin))).toMatchObject({
+    expect(
+      await rejectionOf(updateCustomField("company", "arr", { label: "x" }, 1, admin)),
+    ).toMatchObject({
       kind: "precondition_failed",
     });
-    expect(await rejectionOf(updateCustomField("company", "arr", { options: ["a"] }, undefined, admin))).toMatchObject({
+    expect(
+      await rejectionOf(updateCustomField("company", "arr", { options: ["a"] }, undefined, admin)),
+    ).toMatchObject({
       code: "custom_field.options_not_allowed",
     });
     expect((await listCustomFields("company")).map((d) => d.key)).toEqual(["arr"]);
     await deleteCustomField("company", "arr", 2);
-    expect(await rejectionOf(getCustomField("company", "arr"))).toMatchObject({ kind: "not_found" });
+    expect(await rejectionOf(getCustomField("company", "arr"))).toMatchObject({
+      kind: "not_found",
+    });
     expect(await listCustomFields("company")).toEqual([]);
   });
 });
@@ -64,19 +82,36 @@ describe("values checked against definitions", () => {
     expect((await loadDefinitions("contact")).definitions.size).toBe(0);
     // ...then define a required field behind its back.
     await createCustomField(
-      { entity: "contact", key: "region", label: "Region", type: "single_select", options: ["emea", "apac"], required: true },
+      {
+        entity: "contact",
+        key: "region",
+        label: "Region",
+        type: "single_select",
+        options: ["emea", "apac"],
+        required: true,
+      },
       admin,
     );
     const missing = await rejectionOf(createContact(contact(), admin));
     expect(missing).toMatchObject({ code: "contact.invalid_custom_fields" });
-    expect(missing.fieldErrors).toEqual([{ path: "body.customFields.region", message: "This field is required" }]);
+    expect(missing.fieldErrors).toEqual([
+      { path: "body.customFields.region", message: "This field is required" },
+    ]);
 
     const made = await createContact(contact({ region: "emea" }), admin);
     expect(made.customFields).toEqual({ region: "emea" });
-    expect(await rejectionOf(updateContact(made.id, { customFields: { region: "mars" } }, undefined, admin))).toMatchObject({
+    expect(
+      await rejectionOf(
+        updateContact(made.id, { customFields: { region: "mars" } }, undefined, admin),
+      ),
+    ).toMatchObject({
       code: "contact.invalid_custom_fields",
     });
-    expect(await rejectionOf(updateContact(made.id, { customFields: { region: null } }, undefined, admin))).toMatchObject({
+    expect(
+      await rejectionOf(
+        updateContact(made.id, { customFields: { region: null } }, undefined, admin),
+      ),
+    ).toMatchObject({
       code: "contact.invalid_custom_fields",
     });
     expect((await getContact(made.id)).customFields).toEqual({ region: "emea" });

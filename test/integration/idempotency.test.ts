@@ -8,7 +8,15 @@ import { apiEvent, invoke } from "#test/support/api-gateway-event";
 import { createTestTable } from "#test/support/dynamodb";
 
 const create = (key: string, body: unknown, sub = "user-1") =>
-  invoke(handler, apiEvent({ routeKey: "POST /contacts", body, sub, headers: { "content-type": "application/json", "idempotency-key": key } }));
+  invoke(
+    handler,
+    apiEvent({
+      routeKey: "POST /contacts",
+      body,
+      sub,
+      headers: { "content-type": "application/json", "idempotency-key": key },
+    }),
+  );
 
 beforeAll(async () => {
   await createTestTable();
@@ -45,7 +53,9 @@ describe("Idempotency-Key on POST /contacts", () => {
 
   it("runs concurrent retries with one key once: one 201, the others replay it or are told to retry", async () => {
     const body = { firstName: "Concurrent", emails: ["concurrent@example.com"] };
-    const results = await Promise.all(Array.from({ length: 5 }, () => create("key-concurrent", body)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => create("key-concurrent", body)),
+    );
     const statuses = results.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
@@ -61,7 +71,10 @@ describe("Idempotency-Key on POST /contacts", () => {
   it("lets a failed request be retried with the same key", async () => {
     const taken = { firstName: "Taken", emails: ["taken@example.com"] };
     await create("key-first-owner", taken);
-    const conflict = await create("key-retry", { firstName: "Later", emails: ["taken@example.com"] });
+    const conflict = await create("key-retry", {
+      firstName: "Later",
+      emails: ["taken@example.com"],
+    });
     expect(conflict.statusCode).toBe(409);
     // The same key and body again: executed again (not a replay of the 409), and refused again.
     const again = await create("key-retry", { firstName: "Later", emails: ["taken@example.com"] });
@@ -76,7 +89,13 @@ describe("idempotency records", () => {
     await documentClient.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys, status: "completed", fingerprint: "old", response: "{}", ttl: Math.floor(Date.now() / 1000) - 60 },
+        Item: {
+          ...keys,
+          status: "completed",
+          fingerprint: "old",
+          response: "{}",
+          ttl: Math.floor(Date.now() / 1000) - 60,
+        },
       }),
     );
     expect((await claim("expired-scope", "new")).kind).toBe("claimed");

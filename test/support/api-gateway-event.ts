@@ -22,7 +22,12 @@ export const apiEvent = (options: EventOptions): ApiEvent => {
   const [method = "GET", template = "/"] = options.routeKey.split(" ");
   const path = options.path ?? template;
   const sub = options.sub === undefined ? "user-1" : options.sub;
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === "string"
+        ? options.body
+        : JSON.stringify(options.body);
   return {
     version: "2.0",
     routeKey: options.routeKey,
@@ -46,14 +51,21 @@ export const apiEvent = (options: EventOptions): ApiEvent => {
       authorizer: {
         principalId: "",
         integrationLatency: 0,
-        jwt: { claims: sub === null ? {} : { sub, "cognito:groups": options.roles ?? "[sales]" }, scopes: [] },
+        jwt: {
+          claims: sub === null ? {} : { sub, "cognito:groups": options.roles ?? "[sales]" },
+          scopes: [],
+        },
       },
       http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "vitest" },
     },
   } as ApiEvent;
 };
 
-export const lambdaContext = { awsRequestId: "aws-1", functionName: "test", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+export const lambdaContext = {
+  awsRequestId: "aws-1",
+  functionName: "test",
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 export interface InvokeResult extends APIGatewayProxyStructuredResultV2 {
   readonly json: Record<string, unknown> | undefined;
@@ -63,5 +75,8 @@ type Handler = (event: ApiEvent, context: Context) => Promise<unknown>;
 
 export const invoke = async (handler: Handler, event: ApiEvent): Promise<InvokeResult> => {
   const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
-  return { ...result, json: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : undefined };
+  return {
+    ...result,
+    json: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : undefined,
+  };
 };

@@ -12,7 +12,8 @@ export const authorization = (): MiddlewareObj<ApiEvent, ApiResult> => ({
     const state = stateOf(event);
     const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
     const principal = principalFromClaims(claims);
-    if (!principal) throw new HttpError(401, "auth.unauthenticated", "A valid bearer token is required.");
+    if (!principal)
+      throw new HttpError(401, "auth.unauthenticated", "A valid bearer token is required.");
     if (!principal.roles.some((role) => state.route.roles.includes(role))) {
       throw new HttpError(
         403,

@@ -30,16 +30,25 @@ export const idempotency = (): MiddlewareObj<ApiEvent, ApiResult> => ({
     const key = headerOf(event, "idempotency-key");
     if (!state.route.idempotent || key === undefined) return;
     if (!KEY_FORMAT.test(key)) {
-      throw new HttpError(400, "idempotency.invalid_key", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+      throw new HttpError(
+        400,
+        "idempotency.invalid_key",
+        "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+      );
     }
-    const scope = sha256([state.principal?.userId, routeKey(state.route), event.rawPath, key].join("\n"));
+    const scope = sha256(
+      [state.principal?.userId, routeKey(state.route), event.rawPath, key].join("\n"),
+    );
     const outcome = await claim(scope, sha256(canonicalJson(state.json)));
     switch (outcome.kind) {
       case "claimed":
         claims.set(event, outcome.claim);
         return;
       case "replay":
-        return { ...outcome.response, headers: { ...outcome.response.headers, "idempotent-replayed": "true" } };
+        return {
+          ...outcome.response,
+          headers: { ...outcome.response.headers, "idempotent-replayed": "true" },
+        };
       case "mismatch":
         throw new HttpError(
           422,

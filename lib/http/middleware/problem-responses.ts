@@ -11,7 +11,8 @@ export const problemResponses = (): MiddlewareObj<ApiEvent, ApiResult> => ({
   onError: (request) => {
     const result = toProblem(request.error, request.event.requestContext?.requestId ?? "unknown");
     if (result.unexpected) logger.error("Unhandled error", { error: request.error });
-    else logger.info("Request refused", { status: result.problem.status, code: result.problem.code });
+    else
+      logger.info("Request refused", { status: result.problem.status, code: result.problem.code });
     request.response = problemResponse(result);
   },
 });

@@ -37,7 +37,12 @@ export const validation = (): MiddlewareObj<ApiEvent, ApiResult> => ({
       errors.push({ path: "query", message: "This operation takes no query parameters" });
     }
     if (errors.length > 0) {
-      throw new HttpError(400, "request.validation_failed", "The request is not valid; see errors.", errors);
+      throw new HttpError(
+        400,
+        "request.validation_failed",
+        "The request is not valid; see errors.",
+        errors,
+      );
     }
   },
 });
