@@ -1,0 +1,155 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import type { Role } from "#lib/auth/roles";
+import { loadSigningKey, mintToken } from "#local/auth";
+import { ALL_INTERFACES, freePort } from "#local/ports";
+import { type LocalRuntime, startLocalRuntime } from "#local/runtime";
+import { uniqueTableName } from "#test/support/dynamodb";
+
+/**
+ * End-to-end tests drive the whole local runtime over HTTP, like a client would. One runtime
+ * per test file (handler modules are loaded once per process, and vitest gives each file its
+ * own): it uses the run's shared DynamoDB Local with a table of its own when the global setup
+ * is there, else starts an in-memory DynamoDB Local of its own. The HTTP port is a free one.
+ */
+
+export interface ApiResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON for JSON and problem+json responses; the text otherwise; undefined if empty. */
+  readonly body: T;
+}
+
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface RequestOptions {
+  /** An object or array is sent as JSON; a string is sent as it is. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly query?: Query;
+}
+
+export interface ApiClient {
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<T>>;
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  post<T = unknown>(
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<T>>;
+  put<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResponse<T>>;
+  patch<T = unknown>(
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<ApiResponse<T>>;
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+}
+
+export interface TestRuntime {
+  readonly runtime: LocalRuntime;
+  readonly url: string;
+  /** A client whose requests carry a token for these roles (and user, default `e2e-user`). */
+  as(roles: Role | readonly Role[], userId?: string): ApiClient;
+  /** A client that sends no token. */
+  readonly anonymous: ApiClient;
+  token(roles: Role | readonly Role[], userId?: string, ttlSeconds?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const parseBody = async (response: Response): Promise<unknown> => {
+  const text = await response.text();
+  if (text === "") return undefined;
+  const type = response.headers.get("content-type") ?? "";
+  return /[/+]json\b/.test(type) ? JSON.parse(text) : text;
+};
+
+export const createApiClient = (
+  baseUrl: string,
+  authorization?: () => Promise<string>,
+): ApiClient => {
+  const request = async <T>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> => {
+    const url = new URL(path, baseUrl);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.append(name, String(value));
+    }
+    const headers = new Headers(options.headers);
+    if (authorization && !headers.has("authorization")) {
+      headers.set("authorization", `Bearer ${await authorization()}`);
+    }
+    let body: string | undefined;
+    if (typeof options.body === "string") body = options.body;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await parseBody(response)) as T,
+    };
+  };
+  return {
+    request,
+    get: (path, options) => request("GET", path, options),
+    post: (path, body, options) => request("POST", path, { ...options, body }),
+    put: (path, body, options) => request("PUT", path, { ...options, body }),
+    patch: (path, body, options) => request("PATCH", path, { ...options, body }),
+    delete: (path, options) => request("DELETE", path, options),
+  };
+};
+
+export const startTestRuntime = async (): Promise<TestRuntime> => {
+  const dataDir = await mkdtemp(join(tmpdir(), "crm-e2e-"));
+  const sharedEndpoint = inject("dynamoEndpoint");
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({
+      port: 0,
+      dataDir,
+      inMemory: true,
+      dynamoPort: sharedEndpoint ? 0 : await freePort(ALL_INTERFACES),
+      ...(sharedEndpoint ? { dynamoEndpoint: sharedEndpoint } : {}),
+      tableName: uniqueTableName("e2e"),
+      quiet: true,
+    });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const key = await loadSigningKey(dataDir);
+
+  const token = (roles: Role | readonly Role[], userId = "e2e-user", ttlSeconds = 3600) =>
+    mintToken(key, { roles: [roles].flat(), userId, ttlSeconds });
+  const tokens = new Map<string, Promise<string>>();
+
+  return {
+    runtime,
+    url: runtime.url,
+    token,
+    as: (roles, userId = "e2e-user") => {
+      const cacheKey = `${[roles].flat().join(",")}|${userId}`;
+      return createApiClient(runtime.url, () => {
+        const cached = tokens.get(cacheKey) ?? token(roles, userId);
+        tokens.set(cacheKey, cached);
+        return cached;
+      });
+    },
+    anonymous: createApiClient(runtime.url),
+    stop: async () => {
+      await runtime.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+};
