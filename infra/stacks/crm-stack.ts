@@ -1,0 +1,80 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { type AuthConfig, type CustomerConfig, stackNameOf } from "#infra/config/customer-config";
+import { CrmApi } from "#infra/constructs/api";
+import { ApiFunctions } from "#infra/constructs/api-functions";
+import { CrmAuth, type CrmAuthProps, type JwtTrust } from "#infra/constructs/auth";
+import { CrmData } from "#infra/constructs/data";
+import { functions, routes } from "#lib/wiring/index";
+
+/** Who issues the API's tokens: the customer's OIDC provider, or a user pool in this stack. */
+const identityOf = (
+  scope: Construct,
+  auth: AuthConfig,
+  props: CrmAuthProps,
+): { readonly auth: CrmAuth | undefined; readonly jwt: JwtTrust } => {
+  if (auth.kind === "oidc") {
+    return { auth: undefined, jwt: { issuer: auth.issuer, audience: auth.audience } };
+  }
+  const cognito = new CrmAuth(scope, "Auth", props);
+  return { auth: cognito, jwt: cognito.jwt };
+};
+
+export interface CrmStackProps extends Omit<StackProps, "env" | "stackName"> {
+  readonly config: CustomerConfig;
+}
+
+/**
+ * One customer's CRM. The stack only composes the feature constructs from the wiring
+ * declaration and the customer's configuration; each construct owns its own concern.
+ */
+export class CrmStack extends Stack {
+  readonly data: CrmData;
+  readonly auth: CrmAuth | undefined;
+  readonly functions: ApiFunctions;
+  readonly api: CrmApi;
+
+  constructor(scope: Construct, id: string, props: CrmStackProps) {
+    const { config, ...stackProps } = props;
+    super(scope, id, {
+      description: `Serverless CRM for customer ${config.customer}`,
+      terminationProtection: config.deletionProtection,
+      ...stackProps,
+      stackName: stackNameOf(config),
+      env: { account: config.account, region: config.region },
+    });
+    Tags.of(this).add("crm:customer", config.customer);
+
+    const removalPolicy =
+      config.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const retained = { removalPolicy, deletionProtection: config.deletionProtection };
+
+    this.data = new CrmData(this, "Data", retained);
+    const identity = identityOf(this, config.auth, retained);
+    this.auth = identity.auth;
+
+    this.functions = new ApiFunctions(this, "Functions", {
+      declarations: functions,
+      table: this.data,
+      rolesClaim: config.rolesClaim,
+      logRetention: config.logRetentionDays,
+      removalPolicy,
+    });
+    this.api = new CrmApi(this, "Api", {
+      routes,
+      functionOf: (name) => this.functions.get(name),
+      jwt: identity.jwt,
+      throttling: config.throttling,
+      logRetention: config.logRetentionDays,
+      removalPolicy,
+      cors: config.cors,
+    });
+
+    new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "Base URL of the API" });
+    new CfnOutput(this, "TableName", { value: this.data.tableName });
+    if (this.auth) {
+      new CfnOutput(this, "UserPoolId", { value: this.auth.userPool.userPoolId });
+      new CfnOutput(this, "UserPoolClientId", { value: this.auth.client.userPoolClientId });
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { routeKey } from "#lib/http/route";
+import { routes } from "#lib/wiring/routes";
+import { exampleConfig, type Synthesized, synthesize } from "#test/infra/synthesize";
+import { logicalIdOf, referencedId, resourcesOf } from "#test/infra/template-resources";
+
+const routeSchema = z.looseObject({
+  RouteKey: z.string(),
+  AuthorizationType: z.string(),
+  AuthorizerId: z.unknown(),
+  Target: z.object({
+    "Fn::Join": z.tuple([z.literal(""), z.tuple([z.literal("integrations/"), z.unknown()])]),
+  }),
+});
+const integrationSchema = z.looseObject({
+  IntegrationType: z.string(),
+  IntegrationUri: z.unknown(),
+  PayloadFormatVersion: z.string(),
+});
+const authorizerSchema = z.looseObject({
+  AuthorizerType: z.string(),
+  IdentitySource: z.array(z.string()),
+  JwtConfiguration: z.object({ Issuer: z.unknown(), Audience: z.array(z.unknown()) }),
+});
+const stageSchema = z.looseObject({
+  StageName: z.string(),
+  AutoDeploy: z.boolean(),
+  AccessLogSettings: z.object({ DestinationArn: z.unknown(), Format: z.string() }),
+  DefaultRouteSettings: z.object({
+    ThrottlingRateLimit: z.number(),
+    ThrottlingBurstLimit: z.number(),
+  }),
+});
+const apiSchema = z.looseObject({
+  ProtocolType: z.string(),
+  CorsConfiguration: z.unknown().optional(),
+});
+const logGroupSchema = z.looseObject({ RetentionInDays: z.number() });
+
+describe("the HTTP API", () => {
+  let synthesized: Synthesized;
+  const config = exampleConfig();
+  beforeAll(() => {
+    synthesized = synthesize(config);
+  });
+
+  const routesInTemplate = () =>
+    resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Route", routeSchema);
+  const onlyOne = <T>(items: readonly T[], what: string): T => {
+    expect(items, what).toHaveLength(1);
+    const [item] = items;
+    if (item === undefined) throw new Error(`no ${what}`);
+    return item;
+  };
+
+  it("has exactly the declared routes: no more, no fewer, no duplicates", () => {
+    const keys = routesInTemplate().map((route) => route.properties.RouteKey);
+    const declared = routes.map(routeKey);
+    expect(new Set(keys)).toEqual(new Set(declared));
+    expect(keys).toHaveLength(declared.length);
+    expect(new Set(declared).size).toBe(declared.length);
+  });
+
+  it("sends every route to the integration of its declared function", () => {
+    const integrations = resourcesOf(
+      synthesized.template,
+      "AWS::ApiGatewayV2::Integration",
+      integrationSchema,
+    );
+    const functionIdOfIntegration = new Map(
+      integrations.map((integration) => [
+        integration.logicalId,
+        referencedId(integration.properties.IntegrationUri),
+      ]),
+    );
+    for (const route of routesInTemplate()) {
+      const declaration = routes.find((r) => routeKey(r) === route.properties.RouteKey);
+      if (!declaration) throw new Error(`undeclared route ${route.properties.RouteKey}`);
+      const integrationId = referencedId(route.properties.Target["Fn::Join"][1][1]);
+      expect(
+        integrationId && functionIdOfIntegration.get(integrationId),
+        `target of ${route.properties.RouteKey}`,
+      ).toBe(logicalIdOf(synthesized.stack.functions.get(declaration.function)));
+    }
+  });
+
+  it("has one Lambda proxy integration (payload 2.0) per routed function", () => {
+    const integrations = resourcesOf(
+      synthesized.template,
+      "AWS::ApiGatewayV2::Integration",
+      integrationSchema,
+    );
+    expect(integrations).toHaveLength(new Set(routes.map((route) => route.function)).size);
+    for (const { properties } of integrations) {
+      expect(properties.IntegrationType).toBe("AWS_PROXY");
+      expect(properties.PayloadFormatVersion).toBe("2.0");
+    }
+  });
+
+  it("puts the JWT authorizer on every route", () => {
+    const authorizer = onlyOne(
+      resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Authorizer", authorizerSchema),
+      "authorizer",
+    );
+    expect(authorizer.properties.AuthorizerType).toBe("JWT");
+    expect(authorizer.properties.IdentitySource).toEqual(["$request.header.Authorization"]);
+    for (const route of routesInTemplate()) {
+      expect(route.properties.AuthorizationType, route.properties.RouteKey).toBe("JWT");
+      expect(referencedId(route.properties.AuthorizerId), route.properties.RouteKey).toBe(
+        authorizer.logicalId,
+      );
+    }
+  });
+
+  it("trusts the stack's user pool as issuer and its app client as audience", () => {
+    const { properties } = onlyOne(
+      resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Authorizer", authorizerSchema),
+      "authorizer",
+    );
+    const [poolId] = Object.keys(synthesized.template.findResources("AWS::Cognito::UserPool"));
+    const [clientId] = Object.keys(
+      synthesized.template.findResources("AWS::Cognito::UserPoolClient"),
+    );
+    expect(properties.JwtConfiguration.Issuer).toEqual({
+      "Fn::Join": [
+        "",
+        [`https://cognito-idp.${config.region}.`, { Ref: "AWS::URLSuffix" }, "/", { Ref: poolId }],
+      ],
+    });
+    expect(properties.JwtConfiguration.Audience).toEqual([{ Ref: clientId }]);
+  });
+
+  it("serves the $default stage with JSON access logs and the configured throttling", () => {
+    const { properties } = onlyOne(
+      resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Stage", stageSchema),
+      "stage",
+    );
+    expect(properties.StageName).toBe("$default");
+    expect(properties.AutoDeploy).toBe(true);
+    expect(properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: config.throttling.rateLimit,
+      ThrottlingBurstLimit: config.throttling.burstLimit,
+    });
+    const format: unknown = JSON.parse(properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      routeKey: "$context.routeKey",
+      status: "$context.status",
+      authorizerError: "$context.authorizer.error",
+    });
+    const logGroupId = referencedId(properties.AccessLogSettings.DestinationArn);
+    const logGroup = resourcesOf(synthesized.template, "AWS::Logs::LogGroup", logGroupSchema).find(
+      (group) => group.logicalId === logGroupId,
+    );
+    expect(logGroup?.properties.RetentionInDays).toBe(config.logRetentionDays);
+  });
+
+  it("is an HTTP API without CORS unless configured", () => {
+    const { properties } = onlyOne(
+      resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Api", apiSchema),
+      "api",
+    );
+    expect(properties.ProtocolType).toBe("HTTP");
+    expect(properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it("outputs the API URL, table name, user pool id and client id", () => {
+    expect(Object.keys(synthesized.template.findOutputs("*")).sort()).toEqual([
+      "ApiUrl",
+      "TableName",
+      "UserPoolClientId",
+      "UserPoolId",
+    ]);
+  });
+});
