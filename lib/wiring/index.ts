@@ -10,4 +10,5 @@ export {
   type TableAccess,
 } from "#lib/wiring/functions";
 export { routes } from "#lib/wiring/routes";
+export { type EventPattern, type RuleDeclaration, rules } from "#lib/wiring/rules";
 export { type GlobalIndexDeclaration, type TableDeclaration, table } from "#lib/wiring/table";

@@ -1,0 +1,18 @@
+import type { FunctionName } from "#lib/wiring/functions";
+
+/**
+ * EventBridge rules on the stack's bus: a pattern and the function it invokes. The CDK creates
+ * each as a rule with a retry policy and an SQS dead-letter queue; the local bus matches the
+ * same patterns (see `lib/events/pattern-matcher.ts`) and invokes the same handlers.
+ */
+export type EventPattern = Readonly<Record<string, unknown>>;
+
+export interface RuleDeclaration {
+  /** Stable, kebab-case: names the rule, its DLQ and its log lines. */
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly target: { readonly function: FunctionName };
+}
+
+export const rules: readonly RuleDeclaration[] = [];
