@@ -16,6 +16,7 @@ import {
   getContact,
 } from "#lib/contacts/service";
 import { DomainError } from "#lib/errors/domain-error";
+import { rejectionOf } from "#test/support/domain-errors";
 import { createTestTable } from "#test/support/dynamodb";
 
 const alice: Principal = { userId: "alice", roles: ["admin"] };
@@ -33,16 +34,6 @@ const contact = (firstName: string) => ({
   tags: [],
   customFields: {},
 });
-
-const rejectionOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-};
 
 beforeAll(async () => {
   await createTestTable();
@@ -89,12 +80,12 @@ describe("associations", () => {
     const members = await listCompanyContacts(acme.id, {});
     expect(members.data.map((c) => c.firstName)).toEqual(["Ada", "Bob"]);
 
-    expect(await rejectionOf(deleteCompany(acme.id, undefined))).toMatchObject({
+    expect(await rejectionOf(deleteCompany(acme.id, undefined, alice))).toMatchObject({
       code: "company.has_contacts",
     });
     await dissociateCompany(ada.id, acme.id, undefined, alice);
-    await deleteContact(bob.id, undefined);
-    await deleteCompany(acme.id, undefined);
+    await deleteContact(bob.id, undefined, alice);
+    await deleteCompany(acme.id, undefined, alice);
     expect((await rejectionOf(getCompany(acme.id))).kind).toBe("not_found");
   });
 

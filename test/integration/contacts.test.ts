@@ -12,6 +12,7 @@ import {
 } from "#lib/contacts/service";
 import { documentClient, tableName } from "#lib/db/client";
 import { DomainError } from "#lib/errors/domain-error";
+import { rejectionOf } from "#test/support/domain-errors";
 import { createTestTable } from "#test/support/dynamodb";
 
 const alice: Principal = { userId: "alice", roles: ["sales"] };
@@ -25,16 +26,6 @@ const contact = (over: Record<string, unknown> = {}) => ({
   customFields: {},
   ...over,
 });
-
-const domainErrorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-};
 
 const itemsOf = async (pk: string) =>
   (
@@ -89,7 +80,7 @@ describe("email uniqueness", () => {
       alice,
     );
     expect(reused.emails).toEqual(["old@example.com"]);
-    const taken = await domainErrorOf(
+    const taken = await rejectionOf(
       updateContact(second.id, { emails: ["new@example.com"] }, undefined, alice),
     );
     expect(taken).toMatchObject({
@@ -141,7 +132,7 @@ describe("optimistic concurrency", () => {
   it("refuses a delete with a stale version and keeps the record", async () => {
     const created = await createContact(contact({ firstName: "Stay" }), alice);
     await updateContact(created.id, { jobTitle: "x" }, undefined, alice);
-    const error = await domainErrorOf(deleteContact(created.id, 1));
+    const error = await rejectionOf(deleteContact(created.id, 1, alice));
     expect(error.kind).toBe("precondition_failed");
     expect((await getContact(created.id)).version).toBe(2);
   });
@@ -171,7 +162,7 @@ describe("lists", () => {
       await createContact(contact({ firstName, tags: ["cursor-a"] }), alice);
     const page = await listContacts({ tag: "cursor-a", limit: 1 });
     expect(page.nextCursor).not.toBeNull();
-    const error = await domainErrorOf(
+    const error = await rejectionOf(
       listContacts({ tag: "cursor-b", limit: 1, cursor: page.nextCursor ?? undefined }),
     );
     expect(error).toMatchObject({ kind: "invalid", code: "request.invalid_cursor" });
@@ -209,7 +200,7 @@ describe("lists", () => {
   });
 
   it("refuses combined filters", async () => {
-    const error = await domainErrorOf(listContacts({ tag: "a", ownerId: "b" }));
+    const error = await rejectionOf(listContacts({ tag: "a", ownerId: "b" }));
     expect(error.code).toBe("contact.filters_not_combinable");
   });
 });
@@ -221,9 +212,9 @@ describe("delete", () => {
       alice,
     );
     expect(await itemsOf(`contact#${created.id}`)).toHaveLength(3);
-    await deleteContact(created.id, created.version);
+    await deleteContact(created.id, created.version, alice);
     expect(await itemsOf(`contact#${created.id}`)).toHaveLength(0);
     expect(await itemsOf("contact#email#gone@example.com")).toHaveLength(0);
-    expect((await domainErrorOf(getContact(created.id))).kind).toBe("not_found");
+    expect((await rejectionOf(getContact(created.id))).kind).toBe("not_found");
   });
 });

@@ -10,6 +10,7 @@ import {
   updateCustomField,
 } from "#lib/custom-fields/service";
 import { DomainError } from "#lib/errors/domain-error";
+import { rejectionOf } from "#test/support/domain-errors";
 import { createTestTable } from "#test/support/dynamodb";
 
 const admin: Principal = { userId: "root", roles: ["admin"] };
@@ -21,16 +22,6 @@ const contact = (customFields: Record<string, unknown> = {}) => ({
   tags: [],
   customFields: customFields as Record<string, string>,
 });
-
-const rejectionOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-};
 
 beforeAll(async () => {
   await createTestTable();
@@ -68,7 +59,7 @@ describe("custom field definitions", () => {
       code: "custom_field.options_not_allowed",
     });
     expect((await listCustomFields("company")).map((d) => d.key)).toEqual(["arr"]);
-    await deleteCustomField("company", "arr", 2);
+    await deleteCustomField("company", "arr", 2, admin);
     expect(await rejectionOf(getCustomField("company", "arr"))).toMatchObject({
       kind: "not_found",
     });
