@@ -1,22 +1,29 @@
 import { join } from "node:path";
-import { functions, routes } from "#lib/wiring/index";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { functions, routes, rules, schedules } from "#lib/wiring/index";
 import { loadSigningKey } from "#local/auth";
 import {
   type DynamoDBLocal,
+  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   localDynamoDBClient,
   startDynamoDBLocal,
 } from "#local/dynamodb-local";
+import { createLocalEventBus, type DeliveryPolicy, type LocalEventBus } from "#local/event-bus";
+import { startEventBusServer } from "#local/event-bus-server";
 import { createFunctionInvoker } from "#local/function-invoker";
 import { LOCAL_HOST, type LocalHttpServer, portInUse, startHttpServer } from "#local/http-server";
 import { isPortFree } from "#local/ports";
+import { type LocalScheduler, startLocalScheduler } from "#local/scheduler";
+import { type StreamPoller, startStreamPoller } from "#local/stream-poller";
 import { ensureTable } from "#local/table";
 
 /**
  * The embedded local runtime: the CRM's wiring declaration (`lib/wiring`) brought up on one
  * machine. It is a composition of parts, started in dependency order and stopped in reverse:
- * DynamoDB Local, the table, then the HTTP API. Later parts (the stream publisher, the event
- * bus with its rules, the state machines and the schedules) are added here the same way.
+ * DynamoDB Local, the table, the event bus with its rules (and its PutEvents endpoint), the
+ * HTTP API, then the stream pollers that feed the table's changes to the stream functions (the
+ * publisher). Later parts (the state machines and the schedules) are added here the same way.
  */
 
 export interface LocalRuntimeOptions {
@@ -36,6 +43,12 @@ export interface LocalRuntimeOptions {
   /** Where log lines go; standard output and error by default. */
   readonly log?: (line: string) => void;
   readonly logError?: (message: string, error: unknown) => void;
+  /** How the local bus retries a failing rule target; short defaults (see `event-bus.ts`). */
+  readonly delivery?: Partial<DeliveryPolicy>;
+  /** How often the stream pollers look for new changes. */
+  readonly streamPollIntervalMs?: number;
+  /** How much faster than declared the schedules run (`local/scheduler.ts`; default 60). */
+  readonly scheduleSpeedUp?: number;
 }
 
 export interface LocalRuntime {
@@ -43,6 +56,14 @@ export interface LocalRuntime {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   readonly dataDir: string;
+  /** The local EventBridge bus: every event put on it, and the rules' deliveries. */
+  readonly bus: LocalEventBus;
+  /** Where the bus takes PutEvents (`EVENTBRIDGE_ENDPOINT` for an SDK client). */
+  readonly eventBusUrl: string;
+  /** Runs the declared schedules on timers; `runNow` runs one out of turn. */
+  readonly scheduler: LocalScheduler;
+  /** One poller per stream function (the stream publisher), by function name. */
+  readonly streamPollers: ReadonlyMap<string, StreamPoller>;
   /** Settles if DynamoDB Local dies on its own, so that the caller can shut down. */
   readonly dynamoExited: Promise<unknown>;
   /** Stops every part; safe to call more than once. */
@@ -50,6 +71,7 @@ export interface LocalRuntime {
 }
 
 export const DEFAULT_TABLE_NAME = "crm-local";
+export const LOCAL_EVENT_BUS_NAME = "crm-local";
 
 /**
  * Handler modules read their environment once, when first imported, and a module is imported
@@ -111,11 +133,31 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     process.env.AWS_REGION ??= LOCAL_REGION;
     process.env.ROLES_CLAIM ??= "cognito:groups";
     process.env.POWERTOOLS_SERVICE_NAME ??= "crm";
+    // Webhook subscriptions may target http://localhost here (never in AWS).
+    process.env.WEBHOOK_ALLOW_HTTP_LOOPBACK = "true";
     boundEndpoint = dynamoEndpoint;
+    const region = process.env.AWS_REGION;
+    const invoker = createFunctionInvoker({ functions, region });
+
+    const bus = await createLocalEventBus({
+      eventBusName: LOCAL_EVENT_BUS_NAME,
+      rules,
+      invoker,
+      dataDir: options.dataDir,
+      region,
+      ...(options.delivery ? { delivery: options.delivery } : {}),
+      logError,
+    });
+    stops.push(bus.close);
+    const busServer = await startEventBusServer(bus);
+    stops.push(busServer.close);
+    // Like the bus binding in the CDK (EVENT_BUS_NAME), plus the endpoint of the local bus.
+    process.env.EVENT_BUS_NAME = LOCAL_EVENT_BUS_NAME;
+    process.env.EVENTBRIDGE_ENDPOINT = busServer.url;
 
     const http: LocalHttpServer = await startHttpServer({
       routes,
-      invoker: createFunctionInvoker({ functions, region: process.env.AWS_REGION }),
+      invoker,
       signingKey,
       port: options.port,
       ...(log ? { log } : {}),
@@ -123,12 +165,53 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(http.close);
 
+    const dynamodb = localDynamoDBClient(dynamoEndpoint);
+    const streams = new DynamoDBStreamsClient({
+      endpoint: dynamoEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(async () => {
+      dynamodb.destroy();
+      streams.destroy();
+    });
+    const streamPollers = new Map<string, StreamPoller>();
+    for (const [name, declaration] of Object.entries(functions)) {
+      if (!("stream" in declaration && declaration.stream)) continue;
+      const poller = await startStreamPoller({
+        dynamodb,
+        streams,
+        tableName,
+        functionName: name,
+        invoker,
+        dataDir: options.dataDir,
+        region,
+        ...(options.streamPollIntervalMs ? { pollIntervalMs: options.streamPollIntervalMs } : {}),
+        logError,
+      });
+      streamPollers.set(name, poller);
+      stops.push(poller.stop);
+    }
+
+    const scheduler = startLocalScheduler({
+      schedules,
+      invoker,
+      ...(options.scheduleSpeedUp ? { speedUp: options.scheduleSpeedUp } : {}),
+      ...(log ? { log } : {}),
+      logError,
+    });
+    stops.push(scheduler.stop);
+
     let stopping: Promise<void> | undefined;
     return {
       url: http.url,
       dynamoEndpoint,
       tableName,
       dataDir: options.dataDir,
+      bus,
+      eventBusUrl: busServer.url,
+      scheduler,
+      streamPollers,
       dynamoExited: dynamo?.exited ?? new Promise(() => {}),
       stop: () => {
         stopping ??= stopAll();

@@ -15,8 +15,8 @@ export const handler = httpFunction(
     getCompany: async ({ params }) => ok(await companies.getCompany(params.companyId)),
     updateCompany: async ({ params, body, expectedVersion, principal }) =>
       ok(await companies.updateCompany(params.companyId, body, expectedVersion, principal)),
-    deleteCompany: async ({ params, expectedVersion }) => {
-      await companies.deleteCompany(params.companyId, expectedVersion);
+    deleteCompany: async ({ params, expectedVersion, principal }) => {
+      await companies.deleteCompany(params.companyId, expectedVersion, principal);
       return noContent();
     },
     listCompanyContacts: async ({ params, query }) =>

@@ -15,8 +15,8 @@ export const handler = httpFunction(
     getContact: async ({ params }) => ok(await contacts.getContact(params.contactId)),
     updateContact: async ({ params, body, expectedVersion, principal }) =>
       ok(await contacts.updateContact(params.contactId, body, expectedVersion, principal)),
-    deleteContact: async ({ params, expectedVersion }) => {
-      await contacts.deleteContact(params.contactId, expectedVersion);
+    deleteContact: async ({ params, expectedVersion, principal }) => {
+      await contacts.deleteContact(params.contactId, expectedVersion, principal);
       return noContent();
     },
     associateCompany: async ({ params, body, expectedVersion, principal }) =>

@@ -25,8 +25,8 @@ export const handler = httpFunction(
           principal,
         ),
       ),
-    deleteCustomField: async ({ params, expectedVersion }) => {
-      await customFields.deleteCustomField(params.entity, params.key, expectedVersion);
+    deleteCustomField: async ({ params, expectedVersion, principal }) => {
+      await customFields.deleteCustomField(params.entity, params.key, expectedVersion, principal);
       return noContent();
     },
   },

@@ -35,6 +35,13 @@ const corsSchema = z.strictObject({
   maxAgeSeconds: z.int().positive().max(86_400).default(600),
 });
 
+const eventsSchema = z.strictObject({
+  /** How long the bus's archive keeps events for replay; 0 keeps them forever. */
+  archiveRetentionDays: z.int().min(0).default(30),
+  /** How long `GET /events` serves an event; at least a week so integrations can catch up. */
+  feedRetentionDays: z.int().min(7).max(365).default(7),
+});
+
 export const customerConfigSchema = z
   .strictObject({
     customer: z
@@ -59,6 +66,8 @@ export const customerConfigSchema = z
     deletionProtection: z.boolean().default(true),
     /** CORS stays off unless a customer's browser app needs it. */
     cors: corsSchema.optional(),
+    /** Domain events: the archive of the bus and the retention of the event feed. */
+    events: eventsSchema.default({ archiveRetentionDays: 30, feedRetentionDays: 7 }),
   })
   .refine((config) => !(config.removalPolicy === "destroy" && config.deletionProtection), {
     path: ["deletionProtection"],
@@ -70,6 +79,7 @@ export type CustomerConfig = z.output<typeof customerConfigSchema>;
 export type AuthConfig = CustomerConfig["auth"];
 export type ThrottlingConfig = CustomerConfig["throttling"];
 export type CorsConfig = NonNullable<CustomerConfig["cors"]>;
+export type EventsConfig = CustomerConfig["events"];
 
 /** One stack per customer, named after it, so that stacks of several customers can share an account. */
 export const stackNameOf = (config: Pick<CustomerConfig, "customer">): string =>

@@ -5,6 +5,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-l
 import { LogLevel, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { lambdaBundling } from "#infra/bundling";
 import type { CrmTable } from "#infra/constructs/data";
 import { projectRoot } from "#infra/project-root";
 import type { TableAccess } from "#lib/wiring/functions";
@@ -25,13 +26,8 @@ export interface CrmFunctionProps {
 /** The Powertools service name: one service, the function name tells the handlers apart. */
 const serviceName = "crm";
 
-/**
- * esbuild output is ESM, and some CommonJS dependencies inside the AWS SDK call `require` for
- * Node built-ins; esbuild's ESM shim throws on that, so a real `require` is provided up front.
- */
-const requireBanner =
-  "import { createRequire as __crmCreateRequire } from 'node:module';" +
-  "const require = __crmCreateRequire(import.meta.url);";
+/** The CDK's name for each output format of `lambdaBundling`. */
+const outputFormats = { esm: OutputFormat.ESM } as const;
 
 /**
  * A Lambda function with the CRM's defaults: Node.js 24 on Graviton, active tracing, JSON logs
@@ -75,19 +71,16 @@ export class CrmFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: serviceName,
         NODE_OPTIONS: "--enable-source-maps",
       },
+      // The bundle options live in infra/bundling.ts, where the benchmarks read them too.
       bundling: {
-        format: OutputFormat.ESM,
-        target: "node24",
-        // Prefer the ESM builds of dependencies so esbuild can tree-shake them.
-        mainFields: ["module", "main"],
-        minify: true,
-        sourceMap: true,
-        // Stack traces need names and lines, not the sources; this keeps the asset small.
-        sourcesContent: false,
-        // Bundle the AWS SDK too: the version is the one we tested, not whatever the runtime
-        // ships, and a tree-shaken bundle starts faster than the runtime's full copy.
-        externalModules: [],
-        banner: requireBanner,
+        format: outputFormats[lambdaBundling.format],
+        target: lambdaBundling.target,
+        mainFields: [...lambdaBundling.mainFields],
+        minify: lambdaBundling.minify,
+        sourceMap: lambdaBundling.sourceMap,
+        sourcesContent: lambdaBundling.sourcesContent,
+        externalModules: [...lambdaBundling.externalModules],
+        banner: lambdaBundling.banner,
         // esbuild's size table per function drowns out cdk-nag's findings; problems still print.
         logLevel: LogLevel.WARNING,
       },

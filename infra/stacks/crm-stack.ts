@@ -5,7 +5,9 @@ import { CrmApi } from "#infra/constructs/api";
 import { ApiFunctions } from "#infra/constructs/api-functions";
 import { CrmAuth, type CrmAuthProps, type JwtTrust } from "#infra/constructs/auth";
 import { CrmData } from "#infra/constructs/data";
-import { functions, routes } from "#lib/wiring/index";
+import { CrmEventBus, EventRules } from "#infra/constructs/events";
+import { CrmSchedules } from "#infra/constructs/schedules";
+import { functions, routes, rules, schedules } from "#lib/wiring/index";
 
 /** Who issues the API's tokens: the customer's OIDC provider, or a user pool in this stack. */
 const identityOf = (
@@ -31,8 +33,11 @@ export interface CrmStackProps extends Omit<StackProps, "env" | "stackName"> {
 export class CrmStack extends Stack {
   readonly data: CrmData;
   readonly auth: CrmAuth | undefined;
+  readonly events: CrmEventBus;
   readonly functions: ApiFunctions;
+  readonly rules: EventRules;
   readonly api: CrmApi;
+  readonly schedules: CrmSchedules;
 
   constructor(scope: Construct, id: string, props: CrmStackProps) {
     const { config, ...stackProps } = props;
@@ -53,12 +58,20 @@ export class CrmStack extends Stack {
     const identity = identityOf(this, config.auth, retained);
     this.auth = identity.auth;
 
+    this.events = new CrmEventBus(this, "Events", { config: config.events });
     this.functions = new ApiFunctions(this, "Functions", {
       declarations: functions,
       table: this.data,
+      streamTable: this.data.table,
+      bus: this.events.bus,
       rolesClaim: config.rolesClaim,
       logRetention: config.logRetentionDays,
       removalPolicy,
+    });
+    this.rules = new EventRules(this, "Rules", {
+      bus: this.events.bus,
+      declarations: rules,
+      functionOf: (name) => this.functions.get(name),
     });
     this.api = new CrmApi(this, "Api", {
       routes,
@@ -69,9 +82,18 @@ export class CrmStack extends Stack {
       removalPolicy,
       cors: config.cors,
     });
+    this.schedules = new CrmSchedules(this, "Schedules", {
+      declarations: schedules,
+      functionOf: (name) => this.functions.get(name),
+    });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "Base URL of the API" });
     new CfnOutput(this, "TableName", { value: this.data.tableName });
+    new CfnOutput(this, "EventBusName", {
+      value: this.events.bus.eventBusName,
+      description: "The bus of the CRM's domain events (source crm)",
+    });
+    new CfnOutput(this, "SchemaRegistryName", { value: this.events.registry.attrRegistryName });
     if (this.auth) {
       new CfnOutput(this, "UserPoolId", { value: this.auth.userPool.userPoolId });
       new CfnOutput(this, "UserPoolClientId", { value: this.auth.client.userPoolClientId });

@@ -110,8 +110,9 @@ export const updateCompany = (
 export const deleteCompany = async (
   id: string,
   expectedVersion: number | undefined,
+  actor: Principal,
 ): Promise<void> => {
-  await removeRecord(companyModel, id, expectedVersion, () => [
+  await removeRecord(companyModel, id, expectedVersion, actor.userId, () => [
     removeCountersIfNoContacts(id),
   ]).catch(explainConflict);
 };

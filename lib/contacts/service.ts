@@ -108,8 +108,9 @@ export const updateContact = (
 export const deleteContact = async (
   id: string,
   expectedVersion: number | undefined,
+  actor: Principal,
 ): Promise<void> => {
-  await removeRecord(contactModel, id, expectedVersion, (contact) =>
+  await removeRecord(contactModel, id, expectedVersion, actor.userId, (contact) =>
     contact.companies.map(({ companyId }) => changeContactCount(companyId, -1)),
   );
 };

@@ -19,3 +19,9 @@ export const revisionKey = (entity: CustomFieldEntity) => ({
   pk: definitionsPartition(entity),
   sk: "#revision",
 });
+
+/**
+ * A definition has no id of its own: its entity and key name it. Events, history and the feed
+ * use this as its id (`contact.industry`).
+ */
+export const customFieldRecordId = (entity: string, key: string) => `${entity}.${key}`;

@@ -2,7 +2,7 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Principal } from "#lib/auth/principal";
 import { loadDefinitions } from "#lib/custom-fields/definitions";
-import { definitionKey, revisionKey } from "#lib/custom-fields/keys";
+import { customFieldRecordId, definitionKey, revisionKey } from "#lib/custom-fields/keys";
 import {
   type CreateCustomField,
   type CustomFieldDefinition,
@@ -12,6 +12,7 @@ import {
 } from "#lib/custom-fields/schema";
 import { documentClient, tableName } from "#lib/db/client";
 import { toRecord } from "#lib/db/record-store";
+import { tombstoneItem } from "#lib/db/tombstone";
 import { DomainError, versionMismatch } from "#lib/errors/domain-error";
 
 const notFound = (entity: CustomFieldEntity, key: string) =>
@@ -196,11 +197,15 @@ export const updateCustomField = async (
   return after;
 };
 
-/** Deleting a definition keeps the values records hold; writes no longer accept the key. */
+/**
+ * Deleting a definition keeps the values records hold; writes no longer accept the key. A
+ * tombstone in the same transaction announces `custom_field.deleted` with the actor.
+ */
 export const deleteCustomField = async (
   entity: CustomFieldEntity,
   key: string,
   expectedVersion: number | undefined,
+  actor: Principal,
 ): Promise<void> => {
   const before = await getCustomField(entity, key);
   checkVersion(before, expectedVersion);
@@ -217,6 +222,17 @@ export const deleteCustomField = async (
             },
           },
           bumpRevision(entity, -1),
+          {
+            Put: {
+              TableName: tableName(),
+              Item: tombstoneItem(definitionKey(entity, key), {
+                entityType: "custom-field",
+                id: customFieldRecordId(entity, key),
+                version: before.version,
+                deletedBy: actor.userId,
+              }),
+            },
+          },
         ],
       }),
     );

@@ -3,6 +3,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dyn
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { documentClient, tableName } from "#lib/db/client";
 import { decodeCursor, encodeCursor } from "#lib/db/cursor";
+import { toRecord } from "#lib/db/internal-attributes";
+import { tombstoneItem } from "#lib/db/tombstone";
 import type { Page } from "#lib/http/response";
 import type { IndexName } from "#lib/wiring/table";
 
@@ -49,26 +51,7 @@ export interface RecordModel<R extends VersionedRecord> {
   readonly facets: (record: R) => readonly Facet[];
 }
 
-/** Attributes the store adds to items; they never reach the API. */
-const INTERNAL_ATTRIBUTES = [
-  "pk",
-  "sk",
-  "gsi1pk",
-  "gsi1sk",
-  "gsi2pk",
-  "gsi2sk",
-  "gsi3pk",
-  "gsi3sk",
-  "entityType",
-  "facetName",
-  "ttl",
-];
-
-export const toRecord = <R>(item: Record<string, unknown>): R => {
-  const record: Record<string, unknown> = { ...item };
-  for (const attribute of INTERNAL_ATTRIBUTES) delete record[attribute];
-  return record as R;
-};
+export { toRecord };
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
@@ -103,15 +86,32 @@ type Described = { readonly item: TransactItem; readonly target: ConflictTarget 
 
 const facetKey = (f: Facet) => `${f.key.pk}\u0000${f.key.sk}`;
 
+/** How a write is announced; see `changeVerb` in `lib/events/change-events.ts`. */
+export interface WriteOptions {
+  /**
+   * The verb of the domain event this write produces instead of `created`/`updated`
+   * (`disabled` gives `webhook.disabled`). Stored on the main item only; the next write
+   * replaces the item and so drops it.
+   */
+  readonly changeVerb?: string;
+}
+
 const putRecord = <R extends VersionedRecord>(
   model: RecordModel<R>,
   record: R,
   previousVersion?: number,
+  options: WriteOptions = {},
 ): Described => ({
   item: {
     Put: {
       TableName: tableName(),
-      Item: { ...record, ...model.key(record.id), ...model.index(record), entityType: model.type },
+      Item: {
+        ...record,
+        ...model.key(record.id),
+        ...model.index(record),
+        entityType: model.type,
+        ...(options.changeVerb ? { changeVerb: options.changeVerb } : {}),
+      },
       ...(previousVersion === undefined
         ? { ConditionExpression: "attribute_not_exists(pk)" }
         : {
@@ -206,9 +206,10 @@ export const createRecord = async <R extends VersionedRecord>(
   model: RecordModel<R>,
   record: R,
   extra: readonly ExtraItem[] = [],
+  options: WriteOptions = {},
 ) => {
   await transact([
-    putRecord(model, record),
+    putRecord(model, record, undefined, options),
     ...model.facets(record).map((facet) => putFacet(model, record, facet, true)),
     ...extras(extra),
   ]);
@@ -223,12 +224,13 @@ export const replaceRecord = async <R extends VersionedRecord>(
   before: R,
   after: R,
   extra: readonly ExtraItem[] = [],
+  options: WriteOptions = {},
 ) => {
   const current = model.facets(after);
   const kept = new Set(current.map(facetKey));
   const beforeFacets = new Set(model.facets(before).map(facetKey));
   await transact([
-    putRecord(model, after, before.version),
+    putRecord(model, after, before.version, options),
     ...current.map((facet) => putFacet(model, after, facet, !beforeFacets.has(facetKey(facet)))),
     ...model
       .facets(before)
@@ -238,22 +240,42 @@ export const replaceRecord = async <R extends VersionedRecord>(
   ]);
 };
 
+/**
+ * Deletes the record and its facets, and puts a tombstone that names `actor`, in one
+ * transaction: the stream publisher announces `<entity>.deleted` from the tombstone.
+ */
 export const deleteRecord = async <R extends VersionedRecord>(
   model: RecordModel<R>,
   record: R,
+  actor: string,
   extra: readonly ExtraItem[] = [],
 ) => {
+  const key = model.key(record.id);
   await transact([
     {
       item: {
         Delete: {
           TableName: tableName(),
-          Key: model.key(record.id),
+          Key: key,
           ConditionExpression: "version = :version",
           ExpressionAttributeValues: { ":version": record.version },
         },
       },
       target: { kind: "record" },
+    },
+    {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: tombstoneItem(key, {
+            entityType: model.type,
+            id: record.id,
+            version: record.version,
+            deletedBy: actor,
+          }),
+        },
+      },
+      target: null,
     },
     ...model.facets(record).map(deleteFacet),
     ...extras(extra),

@@ -6,6 +6,7 @@ import { customFieldValues } from "#lib/custom-fields/values-schema";
 import type { JsonObject, JsonValue, SchemaObject } from "#lib/openapi/types";
 import { isJsonObject, sortedByKey } from "#lib/openapi/types";
 import { problemSchema } from "#lib/records/common-schema";
+import { deliverySchema, webhookSchema } from "#lib/webhooks/schema";
 
 /**
  * Schemas that several operations share, published once under `components.schemas` and
@@ -20,6 +21,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodMiniType>> = {
   CustomField: customFieldSchema,
   CustomFieldValues: customFieldValues,
   Problem: problemSchema,
+  Webhook: webhookSchema,
+  WebhookDelivery: deliverySchema,
 };
 
 /** Whether a schema describes what the client sends (defaults optional) or what it receives. */

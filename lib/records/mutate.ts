@@ -12,6 +12,8 @@ import { notFound, versionMismatch } from "#lib/errors/domain-error";
 export interface Mutation<R> {
   readonly after: R;
   readonly extra?: readonly ExtraItem[];
+  /** Announce this change as `<entity>.<changeVerb>` instead of `<entity>.updated`. */
+  readonly changeVerb?: string;
 }
 
 const ATTEMPTS = 3;
@@ -35,9 +37,9 @@ export const mutateRecord = async <R extends VersionedRecord>(
     if (expectedVersion !== undefined && before.version !== expectedVersion) {
       throw versionMismatch(model.type, id, expectedVersion, before.version);
     }
-    const { after, extra } = await change(before);
+    const { after, extra, changeVerb } = await change(before);
     try {
-      await replaceRecord(model, before, after, extra);
+      await replaceRecord(model, before, after, extra, changeVerb ? { changeVerb } : {});
       return after;
     } catch (error) {
       const lostRace =
@@ -50,12 +52,14 @@ export const mutateRecord = async <R extends VersionedRecord>(
 /**
  * Deletes a record with the same rules as `mutateRecord`: If-Match must name the current version,
  * and without it a concurrent change is retried on the fresh record. `extra` adds the items that
- * must change with it (counters of related records, for instance). Returns the deleted record.
+ * must change with it (counters of related records, for instance). `actor` (the user id) is
+ * recorded in the tombstone that announces the deletion. Returns the deleted record.
  */
 export const removeRecord = async <R extends VersionedRecord>(
   model: RecordModel<R>,
   id: string,
   expectedVersion: number | undefined,
+  actor: string,
   extra: (record: R) => readonly ExtraItem[] = () => [],
 ): Promise<R> => {
   for (let attempt = 1; ; attempt++) {
@@ -65,7 +69,7 @@ export const removeRecord = async <R extends VersionedRecord>(
       throw versionMismatch(model.type, id, expectedVersion, record.version);
     }
     try {
-      await deleteRecord(model, record, extra(record));
+      await deleteRecord(model, record, actor, extra(record));
       return record;
     } catch (error) {
       const lostRace =

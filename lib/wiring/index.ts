@@ -4,6 +4,7 @@
  * here, next to the routes.
  */
 export {
+  type BusAccess,
   type FunctionDeclaration,
   type FunctionName,
   functions,
@@ -11,4 +12,9 @@ export {
 } from "#lib/wiring/functions";
 export { routes } from "#lib/wiring/routes";
 export { type EventPattern, type RuleDeclaration, rules } from "#lib/wiring/rules";
+export {
+  type ScheduleDeclaration,
+  type ScheduledInvocation,
+  schedules,
+} from "#lib/wiring/schedules";
 export { type GlobalIndexDeclaration, type TableDeclaration, table } from "#lib/wiring/table";

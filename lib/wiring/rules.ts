@@ -15,4 +15,23 @@ export interface RuleDeclaration {
   readonly target: { readonly function: FunctionName };
 }
 
-export const rules: readonly RuleDeclaration[] = [];
+export const rules: readonly RuleDeclaration[] = [
+  {
+    name: "history-recorder",
+    description: "Every CRM domain event into the field history of its record",
+    pattern: { source: ["crm"] },
+    target: { function: "historyRecorder" },
+  },
+  {
+    name: "event-feed-recorder",
+    description: "Every CRM domain event into the replayable event feed",
+    pattern: { source: ["crm"] },
+    target: { function: "eventFeedRecorder" },
+  },
+  {
+    name: "webhook-dispatch",
+    description: "Every CRM domain event to the webhook dispatcher, which matches subscriptions",
+    pattern: { source: ["crm"] },
+    target: { function: "webhookDispatcher" },
+  },
+];

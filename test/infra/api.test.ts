@@ -165,9 +165,11 @@ describe("the HTTP API", () => {
     expect(properties.CorsConfiguration).toBeUndefined();
   });
 
-  it("outputs the API URL, table name, user pool id and client id", () => {
+  it("outputs the API URL, table name, bus, schema registry, user pool id and client id", () => {
     expect(Object.keys(synthesized.template.findOutputs("*")).sort()).toEqual([
       "ApiUrl",
+      "EventBusName",
+      "SchemaRegistryName",
       "TableName",
       "UserPoolClientId",
       "UserPoolId",

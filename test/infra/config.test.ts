@@ -145,6 +145,8 @@ describe("a customer with its own OIDC provider, CORS and no retention", () => {
     synthesized.template.resourceCountIs("AWS::Cognito::UserPool", 0);
     expect(Object.keys(synthesized.template.findOutputs("*")).sort()).toEqual([
       "ApiUrl",
+      "EventBusName",
+      "SchemaRegistryName",
       "TableName",
     ]);
   });

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type FunctionName, functions } from "#lib/wiring/functions";
+import { type FunctionDeclaration, type FunctionName, functions } from "#lib/wiring/functions";
 import {
   actionsOf,
   dynamoActionsOf,
   READ_ACTIONS,
   READ_WRITE_ACTIONS,
+  STREAM_READ_ACTIONS,
   statementsOfFunction,
 } from "#test/infra/iam-statements";
 import { exampleConfig, type Synthesized, synthesize } from "#test/infra/synthesize";
@@ -104,7 +105,14 @@ describe("the API functions", () => {
       logicalIdOf(synthesized.stack.functions.get(name)),
     );
     const expected = { none: [], read: READ_ACTIONS, readWrite: READ_WRITE_ACTIONS };
-    expect(dynamoActionsOf(statements)).toEqual(expected[functions[name].tableAccess]);
+    const declaration: FunctionDeclaration = functions[name];
+    // A stream function also reads the table's stream (granted on the stream's ARN only).
+    expect(dynamoActionsOf(statements)).toEqual(
+      [
+        ...expected[declaration.tableAccess],
+        ...(declaration.stream ? STREAM_READ_ACTIONS : []),
+      ].sort(),
+    );
     // The one wildcard resource: X-Ray has no resource-level permissions.
     for (const statement of statements.filter((s) => s.Resource === "*")) {
       expect(actionsOf(statement).sort()).toEqual([

@@ -26,6 +26,14 @@ export const READ_WRITE_ACTIONS = [
   "dynamodb:UpdateItem",
 ].sort();
 
+/** What Lambda's DynamoDB event source needs to read a stream. */
+export const STREAM_READ_ACTIONS = [
+  "dynamodb:DescribeStream",
+  "dynamodb:GetRecords",
+  "dynamodb:GetShardIterator",
+  "dynamodb:ListStreams",
+];
+
 export const actionsOf = (statement: Statement): string[] =>
   typeof statement.Action === "string" ? [statement.Action] : statement.Action;
 

@@ -60,12 +60,24 @@ describe("cdk-nag (AWS Solutions) during a real synthesis", () => {
   });
 
   it("acknowledges only the X-Ray wildcard, once per function role, with a reason", () => {
-    const acknowledgements = acknowledgementsOf(synthesized);
+    const acknowledgements = acknowledgementsOf(synthesized).filter(
+      (acknowledgement) => !acknowledgement.id.endsWith("AwsSolutions-SQS3"),
+    );
     expect(acknowledgements).toHaveLength(Object.keys(functions).length);
     for (const acknowledgement of acknowledgements) {
       expect(acknowledgement.id).toMatch(/AwsSolutions-IAM5\[Resource::\*\]$/);
       expect(acknowledgement.path).toMatch(/\/Functions\/\w+Role$/);
       expect(acknowledgement.reason).toMatch(/xray:PutTraceSegments/);
+    }
+  });
+
+  it("acknowledges SQS3 only on dead-letter queues, saying they are the dead-letter destination", () => {
+    const queues = acknowledgementsOf(synthesized).filter((acknowledgement) =>
+      acknowledgement.id.endsWith("AwsSolutions-SQS3"),
+    );
+    for (const acknowledgement of queues) {
+      expect(acknowledgement.path).toMatch(/(Dlq|StreamFailures)$/);
+      expect(acknowledgement.reason).toMatch(/dead-letter/);
     }
   });
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import type { Role } from "#lib/auth/roles";
 import { loadSigningKey, mintToken } from "#local/auth";
+import type { LocalEventBus } from "#local/event-bus";
 import { ALL_INTERFACES, freePort } from "#local/ports";
 import { type LocalRuntime, startLocalRuntime } from "#local/runtime";
 import { uniqueTableName } from "#test/support/dynamodb";
@@ -55,6 +56,8 @@ export interface ApiClient {
 export interface TestRuntime {
   readonly runtime: LocalRuntime;
   readonly url: string;
+  /** The local bus: `bus.waitFor(...)` for the event a request should cause, `bus.events()`. */
+  readonly bus: LocalEventBus;
   /** A client whose requests carry a token for these roles (and user, default `e2e-user`). */
   as(roles: Role | readonly Role[], userId?: string): ApiClient;
   /** A client that sends no token. */
@@ -123,6 +126,8 @@ export const startTestRuntime = async (): Promise<TestRuntime> => {
       ...(sharedEndpoint ? { dynamoEndpoint: sharedEndpoint } : {}),
       tableName: uniqueTableName("e2e"),
       quiet: true,
+      // Fast enough that tests wait milliseconds for their events, not seconds.
+      streamPollIntervalMs: 50,
     });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
@@ -137,6 +142,7 @@ export const startTestRuntime = async (): Promise<TestRuntime> => {
   return {
     runtime,
     url: runtime.url,
+    bus: runtime.bus,
     token,
     as: (roles, userId = "e2e-user") => {
       const cacheKey = `${[roles].flat().join(",")}|${userId}`;
