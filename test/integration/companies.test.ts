@@ -15,7 +15,6 @@ import {
   dissociateCompany,
   getContact,
 } from "#lib/contacts/service";
-import { DomainError } from "#lib/errors/domain-error";
 import { rejectionOf } from "#test/support/domain-errors";
 import { createTestTable } from "#test/support/dynamodb";
 

@@ -9,7 +9,6 @@ import {
   listCustomFields,
   updateCustomField,
 } from "#lib/custom-fields/service";
-import { DomainError } from "#lib/errors/domain-error";
 import { rejectionOf } from "#test/support/domain-errors";
 import { createTestTable } from "#test/support/dynamodb";
 
