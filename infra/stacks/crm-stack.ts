@@ -68,6 +68,12 @@ export class CrmStack extends Stack {
       logRetention: config.logRetentionDays,
       removalPolicy,
     });
+    // The event feed's retention is per customer; the feed's recorder and reader both need it.
+    for (const name of ["eventFeed", "eventFeedRecorder"] as const) {
+      this.functions
+        .get(name)
+        .addEnvironment("FEED_RETENTION_DAYS", String(config.events.feedRetentionDays));
+    }
     this.rules = new EventRules(this, "Rules", {
       bus: this.events.bus,
       declarations: rules,
