@@ -19,18 +19,12 @@ import { byCompanyPartition } from "#lib/contacts/keys";
 import type { Contact } from "#lib/contacts/schema";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import {
-  createRecord,
-  getByFacet,
-  getRecord,
-  type ListQuery,
-  listRecords,
-  WriteConflict,
-} from "#lib/db/record-store";
+import { createRecord, getRecord, listRecords, WriteConflict } from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 import { newId } from "#lib/records/ids";
+import { listByOneFilter } from "#lib/records/list-by-filter";
 import { applyPatch, mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
 import { normalizeName } from "#lib/records/sort-key";
 
@@ -117,51 +111,24 @@ export const deleteCompany = async (
   ]).catch(explainConflict);
 };
 
-const FILTERS = ["ownerId", "industry", "tag", "domain", "q"] as const;
-
-/** Lists companies by at most one filter, each served by its own index in one Query per page. */
-export const listCompanies = async (query: ListCompaniesQuery): Promise<Page<Company>> => {
-  const used = FILTERS.filter((f) => query[f] !== undefined);
-  if (used.length > 1) {
-    throw new DomainError(
-      "invalid",
-      "company.filters_not_combinable",
-      `Use one filter at a time; got ${used.join(", ")}.`,
-      {},
-      [{ path: "query", message: `Filters ${used.join(", ")} cannot be combined` }],
-    );
-  }
-  if (query.domain !== undefined) {
-    if (query.cursor !== undefined) {
-      throw new DomainError(
-        "invalid",
-        "request.invalid_cursor",
-        "A domain lookup has a single page.",
-        {},
-        [{ path: "query.cursor", message: "Invalid cursor" }],
-      );
-    }
-    const company = await getByFacet<Company>(domainGuardKey(query.domain));
-    return { data: company ? [company] : [], nextCursor: null };
-  }
-  const page = { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor };
-  const list: ListQuery =
-    query.ownerId !== undefined
-      ? { index: "gsi1", partition: byOwnerPartition(query.ownerId), ...page }
-      : query.industry !== undefined
-        ? { index: "gsi2", partition: byIndustryPartition(query.industry), ...page }
-        : query.tag !== undefined
-          ? { index: "gsi1", partition: byTagPartition(query.tag), ...page }
-          : query.q !== undefined
-            ? {
-                index: "gsi3",
-                partition: allCompaniesPartition,
-                sortBeginsWith: normalizeName(query.q),
-                ...page,
-              }
-            : { index: "gsi3", partition: allCompaniesPartition, ...page };
-  return listRecords<Company>(list);
-};
+/** Lists companies by at most one filter: owner, industry, tag, domain (exact) or name prefix. */
+export const listCompanies = (query: ListCompaniesQuery): Promise<Page<Company>> =>
+  listByOneFilter<Company, "ownerId" | "industry" | "tag" | "domain" | "q">(
+    "company",
+    query,
+    {
+      ownerId: (owner) => ({ index: "gsi1", partition: byOwnerPartition(owner) }),
+      industry: (industry) => ({ index: "gsi2", partition: byIndustryPartition(industry) }),
+      tag: (tag) => ({ index: "gsi1", partition: byTagPartition(tag) }),
+      domain: (domain) => ({ lookup: domainGuardKey(domain) }),
+      q: (prefix) => ({
+        index: "gsi3",
+        partition: allCompaniesPartition,
+        sortBeginsWith: normalizeName(prefix),
+      }),
+    },
+    { index: "gsi3", partition: allCompaniesPartition },
+  );
 
 /** The company's contacts, with their roles in `companies`; a 404 for an unknown company. */
 export const listCompanyContacts = async (

@@ -18,18 +18,11 @@ import {
 } from "#lib/contacts/schema";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import {
-  createRecord,
-  getByFacet,
-  getRecord,
-  type ListQuery,
-  listRecords,
-  WriteConflict,
-} from "#lib/db/record-store";
+import { createRecord, getRecord, WriteConflict } from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
-import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 import { newId } from "#lib/records/ids";
+import { listByOneFilter } from "#lib/records/list-by-filter";
 import { applyPatch, mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
 import { normalizeName } from "#lib/records/sort-key";
 
@@ -165,54 +158,22 @@ export const dissociateCompany = (
     };
   });
 
-const FILTERS = ["ownerId", "lifecycleStage", "tag", "companyId", "email", "q"] as const;
-
-/**
- * Lists contacts by at most one filter, each served by its own index in one Query per page.
- * Combining filters would need a Scan or a filter expression that reads more than a page, so it
- * is refused with a clear message instead.
- */
-export const listContacts = async (query: ListContactsQuery): Promise<Page<Contact>> => {
-  const used = FILTERS.filter((f) => query[f] !== undefined);
-  if (used.length > 1) {
-    throw new DomainError(
-      "invalid",
-      "contact.filters_not_combinable",
-      `Use one filter at a time; got ${used.join(", ")}.`,
-      {},
-      [{ path: "query", message: `Filters ${used.join(", ")} cannot be combined` }],
-    );
-  }
-  if (query.email !== undefined) {
-    if (query.cursor !== undefined) {
-      throw new DomainError(
-        "invalid",
-        "request.invalid_cursor",
-        "An email lookup has a single page.",
-        {},
-        [{ path: "query.cursor", message: "Invalid cursor" }],
-      );
-    }
-    const contact = await getByFacet<Contact>(emailGuardKey(query.email));
-    return { data: contact ? [contact] : [], nextCursor: null };
-  }
-  const page = { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor };
-  const list: ListQuery =
-    query.ownerId !== undefined
-      ? { index: "gsi1", partition: byOwnerPartition(query.ownerId), ...page }
-      : query.lifecycleStage !== undefined
-        ? { index: "gsi2", partition: byStagePartition(query.lifecycleStage), ...page }
-        : query.tag !== undefined
-          ? { index: "gsi1", partition: byTagPartition(query.tag), ...page }
-          : query.companyId !== undefined
-            ? { index: "gsi1", partition: byCompanyPartition(query.companyId), ...page }
-            : query.q !== undefined
-              ? {
-                  index: "gsi3",
-                  partition: allContactsPartition,
-                  sortBeginsWith: normalizeName(query.q),
-                  ...page,
-                }
-              : { index: "gsi3", partition: allContactsPartition, ...page };
-  return listRecords<Contact>(list);
-};
+/** Lists contacts by at most one filter: owner, stage, tag, company, email (exact) or name prefix. */
+export const listContacts = (query: ListContactsQuery): Promise<Page<Contact>> =>
+  listByOneFilter<Contact, "ownerId" | "lifecycleStage" | "tag" | "companyId" | "email" | "q">(
+    "contact",
+    query,
+    {
+      ownerId: (owner) => ({ index: "gsi1", partition: byOwnerPartition(owner) }),
+      lifecycleStage: (stage) => ({ index: "gsi2", partition: byStagePartition(stage) }),
+      tag: (tag) => ({ index: "gsi1", partition: byTagPartition(tag) }),
+      companyId: (companyId) => ({ index: "gsi1", partition: byCompanyPartition(companyId) }),
+      email: (email) => ({ lookup: emailGuardKey(email) }),
+      q: (prefix) => ({
+        index: "gsi3",
+        partition: allContactsPartition,
+        sortBeginsWith: normalizeName(prefix),
+      }),
+    },
+    { index: "gsi3", partition: allContactsPartition },
+  );
