@@ -22,6 +22,7 @@ export const BUDGETS: Readonly<Record<BudgetKind, string>> = {
   list: "1 Query per page",
   create: "1 request (or 1 transaction)",
   write: "1 request (or 1 transaction)",
+  report: "1 GetItem + ≤ 5 Queries, whatever the data",
 };
 
 export const meetsBudget = (budget: BudgetKind, tally: RequestTally): boolean => {
@@ -35,6 +36,11 @@ export const meetsBudget = (budget: BudgetKind, tally: RequestTally): boolean =>
     case "write":
       // One write request, which for a record with guard or facet items is its transaction.
       return tally.total === 1;
+    case "report": {
+      // The rollup directory, then one Query per partition the report reads (lib/reports).
+      const queries = tally.requests.Query ?? 0;
+      return tally.requests.GetItem === 1 && queries <= 5 && tally.total === 1 + queries;
+    }
   }
 };
 

@@ -1,7 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { recordHistory } from "#lib/history/service";
+import { activityScenarios } from "./activity-scenarios.ts";
+import { commentScenarios } from "./comment-scenarios.ts";
 import { contactBody, LIST_TAG, NAME_PREFIX } from "./contact-data.ts";
+import { csatScenarios } from "./csat-scenarios.ts";
+import { dealScenarios } from "./deal-scenarios.ts";
+import { forecastScenarios } from "./forecast-scenarios.ts";
 import { callExpecting, type Handlers, type RouteRequest, type RouteResponse } from "./handlers.ts";
+import { leadConversionScenarios } from "./lead-conversion-scenarios.ts";
+import { leadScenarios } from "./lead-scenarios.ts";
+import { leadScoringScenarios } from "./lead-scoring-scenarios.ts";
+import { reportScenarios } from "./report-scenarios.ts";
+import { taskScenarios } from "./task-scenarios.ts";
+import { ticketScenarios } from "./ticket-scenarios.ts";
 
 /**
  * One or more requests per route of the route table, each a realistic call whose DynamoDB
@@ -11,7 +22,8 @@ import { callExpecting, type Handlers, type RouteRequest, type RouteResponse } f
  * function instance reads the custom field definitions on its first write and caches them; and
  * the custom field changes come last, because they make that cache stale.
  */
-export type BudgetKind = "read" | "list" | "create" | "write";
+/** `report`: the directory item and a fixed number of Queries of rollup items, whatever the data. */
+export type BudgetKind = "read" | "list" | "create" | "write" | "report";
 
 export interface CostScenario {
   /** Stable id: `<operationId>` or `<operationId>.<variant>`. */
@@ -637,6 +649,17 @@ export const costScenarios: readonly CostScenario[] = [
     prepare: async () => ({ routeKey: "GET /openapi.json" }),
     note: "Served from the bundle; no DynamoDB request.",
   },
+  ...taskScenarios,
+  ...commentScenarios,
+  ...dealScenarios,
+  ...leadScenarios,
+  ...leadConversionScenarios,
+  ...forecastScenarios,
+  ...leadScoringScenarios,
+  ...activityScenarios,
+  ...ticketScenarios,
+  ...csatScenarios,
+  ...reportScenarios,
   // Custom field definitions last: each change makes the contact writes' cache stale.
   {
     id: "createCustomField",

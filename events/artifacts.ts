@@ -1,6 +1,7 @@
 import { type EventDefinition, eventCatalogue } from "#events/catalogue";
 import type { BusEvent } from "#events/envelope";
 import { EVENT_SOURCE } from "#events/envelope";
+import { inboundArtifacts } from "#events/integration/artifacts";
 import { exampleFileOf, jsonSchemaOf, schemaFileOf } from "#events/json-schema";
 import { sampleStreamRecords } from "#events/samples";
 import { domainEventOf } from "#lib/events/change-events";
@@ -32,8 +33,11 @@ export const exampleOf = (definition: EventDefinition): BusEvent => {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-export const catalogueArtifacts = (): Artifact[] =>
-  eventCatalogue.flatMap((definition) => [
+/** The outbound catalogue's files, then the inbound one's (`events/integration/`). */
+export const catalogueArtifacts = (): Artifact[] => [
+  ...eventCatalogue.flatMap((definition) => [
     { path: schemaFileOf(definition.detailType), content: json(jsonSchemaOf(definition)) },
     { path: exampleFileOf(definition.detailType), content: json(exampleOf(definition)) },
-  ]);
+  ]),
+  ...inboundArtifacts(),
+];

@@ -30,7 +30,10 @@ export const envelopeOf = <Data extends z.ZodMiniType>(data: Data) =>
     actor: z.string(),
     /** The record after the change; null for a deletion. */
     data: z.nullable(data),
-    /** Field by field: what changed, from what, to what. Empty on creation and deletion. */
+    /**
+     * Field by field: what changed, from what, to what. Empty on creation; on deletion, empty
+     * unless the entity keeps some fields for it (an activity's `type`, `occurredAt`, `links`).
+     */
     changes: z.record(z.string(), fieldChange),
   });
 

@@ -31,7 +31,8 @@ export interface RouteContext {
   /** `METHOD /path/{param}`, as declared. */
   readonly routeKey: string;
   readonly pathParameters: Readonly<Record<string, string>>;
-  readonly authorizer: APIGatewayEventRequestContextJWTAuthorizer;
+  /** Absent on a public route: API Gateway runs no authorizer there. */
+  readonly authorizer?: APIGatewayEventRequestContextJWTAuthorizer;
   readonly requestId: string;
   readonly receivedAt: Date;
 }
@@ -130,7 +131,7 @@ export const buildApiEvent = (request: ReceivedRequest, route: RouteContext): Ap
   const queryStringParameters = parseQueryString(rawQueryString);
   const hasPathParameters = Object.keys(route.pathParameters).length > 0;
 
-  return {
+  const event = {
     version: "2.0",
     routeKey: route.routeKey,
     rawPath,
@@ -141,7 +142,7 @@ export const buildApiEvent = (request: ReceivedRequest, route: RouteContext): Ap
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
       apiId: "local",
-      authorizer: route.authorizer,
+      ...(route.authorizer ? { authorizer: route.authorizer } : {}),
       domainName,
       domainPrefix: domainName.split(".")[0] ?? domainName,
       http: {
@@ -160,4 +161,7 @@ export const buildApiEvent = (request: ReceivedRequest, route: RouteContext): Ap
     ...(hasPathParameters ? { pathParameters: { ...route.pathParameters } } : {}),
     ...encodeBody(request.body, headers["content-type"]),
   };
+  // The event type models a JWT-authorized route; a public route's event has no authorizer,
+  // as in AWS, and the authorization middleware reads it optionally.
+  return event as ApiEvent;
 };

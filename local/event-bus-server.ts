@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { awsJsonProtocol, type LocalAwsEndpoint } from "#local/aws-json-protocol";
 import type { LocalEventBus, PutEntry } from "#local/event-bus";
-import { LOCAL_HOST } from "#local/http-server";
 
 /**
  * EventBridge's PutEvents over HTTP, on loopback: the AWS JSON 1.1 protocol the SDK speaks
@@ -16,38 +15,10 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 const MAX_ENTRIES = 10;
 const CONTENT_TYPE = "application/x-amz-json-1.1";
 
-export interface EventBusServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type EventBusServer = LocalAwsEndpoint;
 
-const send = (response: ServerResponse, status: number, body: unknown) => {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": CONTENT_TYPE,
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": crypto.randomUUID(),
-  });
-  response.end(text);
-};
-
-/** An AWS JSON protocol error: the SDK reads `__type` as the exception's name. */
-const fail = (response: ServerResponse, status: number, type: string, message: string) =>
-  send(response, status, { __type: type, message });
-
-const readBody = (request: IncomingMessage): Promise<string | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    request.on("end", () =>
-      resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")),
-    );
-    request.on("error", reject);
-  });
+const protocol = awsJsonProtocol(CONTENT_TYPE, MAX_REQUEST_BYTES);
+const { send, fail, readBody } = protocol;
 
 const isEntry = (value: unknown): value is PutEntry =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -91,22 +62,4 @@ const handle = async (bus: LocalEventBus, request: IncomingMessage, response: Se
 };
 
 export const startEventBusServer = (bus: LocalEventBus, port = 0): Promise<EventBusServer> =>
-  new Promise((resolve, reject) => {
-    const server = createServer((request, response) => {
-      handle(bus, request, response).catch((error: unknown) =>
-        fail(response, 500, "InternalException", error instanceof Error ? error.message : "error"),
-      );
-    });
-    server.once("error", reject);
-    server.listen(port, LOCAL_HOST, () => {
-      const address = server.address() as AddressInfo;
-      resolve({
-        url: `http://${LOCAL_HOST}:${address.port}`,
-        close: () =>
-          new Promise<void>((resolveClose) => {
-            server.close(() => resolveClose());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  protocol.serve((request, response) => handle(bus, request, response), port);

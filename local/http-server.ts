@@ -25,6 +25,8 @@ export interface ServedRoute {
   readonly path: string;
   readonly function: string;
   readonly operationId: string;
+  /** `"none"`: a public route, served without a token check (see `RouteDeclaration.auth`). */
+  readonly auth?: "jwt" | "none";
 }
 
 export interface HttpServerOptions {
@@ -117,12 +119,12 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Local
 
     const { route, pathParameters } = matched;
     const routeKey = `${route.method} ${route.path}`;
-    // Every route of the CRM sits behind the JWT authorizer, as in the CDK stack.
-    const auth = await verifyAuthorization(
-      request.headers.authorization,
-      options.signingKey,
-      receivedAt,
-    );
+    // Every route of the CRM sits behind the JWT authorizer, as in the CDK stack, except a
+    // public one, where API Gateway runs no authorizer and passes no claims, whatever is sent.
+    const auth =
+      route.auth === "none"
+        ? ({ ok: true, authorizer: undefined } as const)
+        : await verifyAuthorization(request.headers.authorization, options.signingKey, receivedAt);
     if (!auth.ok) {
       const detail =
         auth.reason === "missing"
@@ -145,7 +147,13 @@ export const startHttpServer = async (options: HttpServerOptions): Promise<Local
         localPort: request.socket.localPort ?? 0,
         body: read.body,
       },
-      { routeKey, pathParameters, authorizer: auth.authorizer, requestId, receivedAt },
+      {
+        routeKey,
+        pathParameters,
+        ...(auth.authorizer ? { authorizer: auth.authorizer } : {}),
+        requestId,
+        receivedAt,
+      },
     );
     const invocation = await options.invoker.invoke(route.function, event);
     const what = `${routeKey}: function ${route.function}`;

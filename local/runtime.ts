@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
-import { functions, routes, rules, schedules } from "#lib/wiring/index";
+import {
+  functions,
+  routes,
+  rules,
+  schedules,
+  stateMachineArnVariable,
+  stateMachines,
+} from "#lib/wiring/index";
 import { loadSigningKey } from "#local/auth";
 import {
   type DynamoDBLocal,
@@ -15,6 +22,8 @@ import { createFunctionInvoker } from "#local/function-invoker";
 import { LOCAL_HOST, type LocalHttpServer, portInUse, startHttpServer } from "#local/http-server";
 import { isPortFree } from "#local/ports";
 import { type LocalScheduler, startLocalScheduler } from "#local/scheduler";
+import { type LocalStateMachines, startLocalStateMachines } from "#local/state-machines";
+import { startStepFunctionsServer } from "#local/step-functions-server";
 import { type StreamPoller, startStreamPoller } from "#local/stream-poller";
 import { ensureTable } from "#local/table";
 
@@ -23,7 +32,8 @@ import { ensureTable } from "#local/table";
  * machine. It is a composition of parts, started in dependency order and stopped in reverse:
  * DynamoDB Local, the table, the event bus with its rules (and its PutEvents endpoint), the
  * HTTP API, then the stream pollers that feed the table's changes to the stream functions (the
- * publisher). Later parts (the state machines and the schedules) are added here the same way.
+ * publisher), and the schedules. The state machines (and their StartExecution endpoint) come
+ * before the bus, so that the bus's last deliveries can still start executions as it stops.
  */
 
 export interface LocalRuntimeOptions {
@@ -60,6 +70,10 @@ export interface LocalRuntime {
   readonly bus: LocalEventBus;
   /** Where the bus takes PutEvents (`EVENTBRIDGE_ENDPOINT` for an SDK client). */
   readonly eventBusUrl: string;
+  /** The declared state machines: executions, as StartExecution and friends see them. */
+  readonly stateMachines: LocalStateMachines;
+  /** Where Step Functions' API is served (`STEPFUNCTIONS_ENDPOINT` for an SDK client). */
+  readonly stepFunctionsUrl: string;
   /** Runs the declared schedules on timers; `runNow` runs one out of turn. */
   readonly scheduler: LocalScheduler;
   /** One poller per stream function (the stream publisher), by function name. */
@@ -139,6 +153,24 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const region = process.env.AWS_REGION;
     const invoker = createFunctionInvoker({ functions, region });
 
+    const workflowTable = localDynamoDBClient(dynamoEndpoint);
+    stops.push(async () => workflowTable.destroy());
+    const machines = await startLocalStateMachines({
+      declarations: stateMachines,
+      invoker,
+      dynamodb: workflowTable,
+      tableName,
+      region,
+      ...(log ? { log } : {}),
+      logError,
+    });
+    stops.push(machines.stop);
+    const stepFunctionsServer = await startStepFunctionsServer(machines);
+    stops.push(stepFunctionsServer.close);
+    // Like each starter's binding in the CDK (the state machine's ARN), plus the endpoint.
+    process.env.STEPFUNCTIONS_ENDPOINT = stepFunctionsServer.url;
+    for (const [name, arn] of machines.arns) process.env[stateMachineArnVariable(name)] = arn;
+
     const bus = await createLocalEventBus({
       eventBusName: LOCAL_EVENT_BUS_NAME,
       rules,
@@ -210,6 +242,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dataDir: options.dataDir,
       bus,
       eventBusUrl: busServer.url,
+      stateMachines: machines,
+      stepFunctionsUrl: stepFunctionsServer.url,
       scheduler,
       streamPollers,
       dynamoExited: dynamo?.exited ?? new Promise(() => {}),

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parsePort, UsageError } from "#local/cli-args";
 import { resolveDataDir } from "#local/data-dir";
-import { type LocalRuntime, startLocalRuntime } from "#local/runtime";
+import { LOCAL_EVENT_BUS_NAME, type LocalRuntime, startLocalRuntime } from "#local/runtime";
 import { isStartupError } from "#local/startup-error";
 
 /**
@@ -52,6 +52,7 @@ CRM local runtime is up.
   DynamoDB Local  ${runtime.dynamoEndpoint}  (listens on ALL interfaces: it has no host option, so
                   anyone who can reach this machine on port ${options.dynamoPort} can read and change the data)
   Table           ${runtime.tableName}, data ${storage}
+  Event bus       ${runtime.eventBusUrl}  (EventBridge PutEvents, bus ${LOCAL_EVENT_BUS_NAME}; 127.0.0.1 only)
 
 Get a token and call the API:
   TOKEN=$(npm run -s token -- --role admin)

@@ -8,13 +8,29 @@ import { logger } from "#lib/observability/logger";
  * in the local runtime `local/stream-poller.ts` feeds it the same events from DynamoDB Local.
  * `EVENTBRIDGE_ENDPOINT` points the client at the local bus; in AWS it is unset.
  */
-const endpoint = process.env.EVENTBRIDGE_ENDPOINT;
-const client = new EventBridgeClient({
-  ...(endpoint
-    ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
-    : {}),
-  region: process.env.AWS_REGION ?? "us-east-1",
-});
+let cached:
+  | { readonly endpoint: string | undefined; readonly client: EventBridgeClient }
+  | undefined;
+
+/**
+ * Made on first use and again if the endpoint changes: a local runtime restarted inside one
+ * process (the restart tests) listens on a new port, and events must follow it.
+ */
+const busClient = (): EventBridgeClient => {
+  const endpoint = process.env.EVENTBRIDGE_ENDPOINT;
+  if (cached?.endpoint !== endpoint || !cached) {
+    cached = {
+      endpoint,
+      client: new EventBridgeClient({
+        ...(endpoint
+          ? { endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+          : {}),
+        region: process.env.AWS_REGION ?? "us-east-1",
+      }),
+    };
+  }
+  return cached.client;
+};
 
 const eventBusName = (): string => {
   const name = process.env.EVENT_BUS_NAME;
@@ -27,5 +43,5 @@ export const handler = async (
   context: Context,
 ): Promise<DynamoDBBatchResponse> => {
   logger.addContext(context);
-  return publishStreamRecords(event.Records, { client, eventBusName: eventBusName() });
+  return publishStreamRecords(event.Records, { client: busClient(), eventBusName: eventBusName() });
 };

@@ -1,5 +1,10 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
+import { MAX_EXPIRY_DAYS as CSAT_MAX_EXPIRY_DAYS, DEFAULT_CSAT } from "#lib/csat/config";
+import { currencySettingsSchema, DEFAULT_CURRENCIES } from "#lib/deals/currencies";
+import { DEFAULT_FORECAST, forecastSettingsSchema } from "#lib/forecast/config";
+import { DEFAULT_CONVERSION } from "#lib/lead-conversion/config";
+import { DEFAULT_NURTURING, nurturingConfigSchema } from "#lib/nurturing/config";
 
 /**
  * The per-customer configuration: one JSON file per customer under `customers/`, selected with
@@ -42,6 +47,61 @@ const eventsSchema = z.strictObject({
   feedRetentionDays: z.int().min(7).max(365).default(7),
 });
 
+const interactionsSchema = z.strictObject({
+  /** An integration's email, call or meeting with someone unknown creates that contact. */
+  createUnknownContacts: z.boolean().default(true),
+});
+
+/**
+ * The public web-form capture (`POST /web-forms/leads`), the one route without a token: its own
+ * throttling, well below the API's, and the origins whose pages may post it.
+ */
+const webFormsSchema = z.strictObject({
+  rateLimit: z.number().positive().default(5),
+  burstLimit: z.int().positive().default(10),
+  /** Unset: any origin may post (server-side posts send none); set: CORS and an Origin check. */
+  allowedOrigins: z
+    .array(
+      z
+        .url({ protocol: /^https?$/ })
+        .regex(/^https?:\/\/[^/?#]+$/, "an origin is a scheme and a host, with no path"),
+    )
+    .min(1)
+    .optional(),
+});
+
+/**
+ * Satisfaction surveys (lib/csat): how long a survey can be answered, the survey page's link
+ * (`{token}` in it), and the public survey routes' own throttling.
+ */
+const csatSchema = z.strictObject({
+  expiryDays: z.int().min(1).max(CSAT_MAX_EXPIRY_DAYS).default(DEFAULT_CSAT.expiryDays),
+  surveyUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .refine((url) => url.includes("{token}"), "the survey URL must contain {token}")
+    .optional(),
+  rateLimit: z.number().positive().default(5),
+  burstLimit: z.int().positive().default(10),
+});
+
+const salesSchema = z.strictObject({
+  /**
+   * The currencies deals may be in: `base`, and every currency in `rates` with the value of one
+   * unit of it in the base currency (for the forecast's conversions). lib/deals/currencies.ts.
+   */
+  currencies: z._default(currencySettingsSchema, DEFAULT_CURRENCIES),
+  /** Lead conversion: only qualified leads convert, unless false. lib/lead-conversion/config.ts. */
+  conversion: z
+    .strictObject({ requireQualified: z.boolean().default(DEFAULT_CONVERSION.requireQualified) })
+    .default(DEFAULT_CONVERSION),
+  /**
+   * The forecast's categories: open deals in stages with a win probability of at least
+   * `commitThreshold` are commit, of at least `bestCaseThreshold` best case. lib/forecast/config.ts.
+   */
+  forecast: z._default(forecastSettingsSchema, DEFAULT_FORECAST),
+});
+
 export const customerConfigSchema = z
   .strictObject({
     customer: z
@@ -68,6 +128,27 @@ export const customerConfigSchema = z
     cors: corsSchema.optional(),
     /** Domain events: the archive of the bus and the retention of the event feed. */
     events: eventsSchema.default({ archiveRetentionDays: 30, feedRetentionDays: 7 }),
+    /** Sales: the currencies of deals and their rates, lead conversion, and the forecast. */
+    sales: salesSchema.default({
+      currencies: DEFAULT_CURRENCIES,
+      conversion: DEFAULT_CONVERSION,
+      forecast: DEFAULT_FORECAST,
+    }),
+    /** The public web-form capture's throttling and allowed origins. */
+    webForms: webFormsSchema.default({ rateLimit: 5, burstLimit: 10 }),
+    /** Inbound interaction events from integrations (`interaction-ingest`). */
+    interactions: interactionsSchema.default({ createUnknownContacts: true }),
+    /**
+     * The lead nurturing workflow: nurtured sources, steps `{ waitSeconds, touch }`, and the
+     * qualification threshold (lib/nurturing/config.ts, docs/workflows.md).
+     */
+    nurturing: z._default(nurturingConfigSchema, DEFAULT_NURTURING),
+    /** Satisfaction surveys: expiry, survey page, and the public survey routes' throttling. */
+    csat: csatSchema.default({
+      expiryDays: DEFAULT_CSAT.expiryDays,
+      rateLimit: 5,
+      burstLimit: 10,
+    }),
   })
   .refine((config) => !(config.removalPolicy === "destroy" && config.deletionProtection), {
     path: ["deletionProtection"],
@@ -80,6 +161,9 @@ export type AuthConfig = CustomerConfig["auth"];
 export type ThrottlingConfig = CustomerConfig["throttling"];
 export type CorsConfig = NonNullable<CustomerConfig["cors"]>;
 export type EventsConfig = CustomerConfig["events"];
+export type WebFormsConfig = CustomerConfig["webForms"];
+export type CsatSettings = CustomerConfig["csat"];
+export type InteractionsConfig = CustomerConfig["interactions"];
 
 /** One stack per customer, named after it, so that stacks of several customers can share an account. */
 export const stackNameOf = (config: Pick<CustomerConfig, "customer">): string =>

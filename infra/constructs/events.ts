@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Duration, Validations } from "aws-cdk-lib";
+import { Duration, NestedStack, Validations } from "aws-cdk-lib";
 import type { ITableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Archive, type CfnRule, EventBus, type IEventBus, Rule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { CfnRegistry, CfnSchema } from "aws-cdk-lib/aws-eventschemas";
 import { StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -26,7 +27,7 @@ const constructIdOf = (name: string) =>
 const DLQ_RETENTION = Duration.days(14);
 
 /** An encrypted, TLS-only queue that receives what could not be delivered. */
-const deadLetterQueue = (scope: Construct, id: string, whose: string): Queue => {
+export const deadLetterQueue = (scope: Construct, id: string, whose: string): Queue => {
   const queue = new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -54,6 +55,7 @@ export interface CrmEventBusProps {
 export class CrmEventBus extends Construct {
   readonly bus: EventBus;
   readonly archive: Archive;
+  readonly catalogue: EventCatalogueStack;
   readonly registry: CfnRegistry;
   readonly schemas: ReadonlyMap<string, CfnSchema>;
 
@@ -69,6 +71,23 @@ export class CrmEventBus extends Construct {
       // 0 keeps events indefinitely.
       retention: Duration.days(props.config.archiveRetentionDays),
     });
+    this.catalogue = new EventCatalogueStack(this, "Catalogue");
+    this.registry = this.catalogue.registry;
+    this.schemas = this.catalogue.schemas;
+  }
+}
+
+/**
+ * The schema registry and one schema per detail-type, in a nested stack of their own: the JSON
+ * Schemas are most of the template's bytes and one resource per event, and a CloudFormation
+ * template holds at most 1 MB and 500 resources. In the parent they are one resource.
+ */
+export class EventCatalogueStack extends NestedStack {
+  readonly registry: CfnRegistry;
+  readonly schemas: ReadonlyMap<string, CfnSchema>;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { description: "The CRM's event catalogue: one schema per detail-type" });
     this.registry = new CfnRegistry(this, "Registry", {
       description: "The CRM's event catalogue: one schema per detail-type",
     });
@@ -182,5 +201,34 @@ export class EventRules extends Construct {
     }
     this.rules = rules;
     this.deadLetterQueues = queues;
+  }
+}
+
+/** How Lambda retries an asynchronous invocation (from a rule or a schedule) that threw. */
+export const ASYNC_INVOKE_RETRY = {
+  retryAttempts: 2,
+  maxEventAge: Duration.hours(6),
+} as const;
+
+export interface AsyncInvokeFailuresProps {
+  /** The functions that rules and schedules invoke asynchronously. */
+  readonly functions: readonly CrmFunction[];
+}
+
+/**
+ * Where an event-driven function's failed invocations go. A rule's or a schedule's DLQ only
+ * receives what could not be *handed* to Lambda: the invocation is asynchronous, so an error the
+ * function throws is retried by Lambda and then, without an on-failure destination, dropped. One
+ * shared queue keeps the stack small; each record names the function and carries the event.
+ */
+export class AsyncInvokeFailures extends Construct {
+  readonly queue: Queue;
+
+  constructor(scope: Construct, id: string, props: AsyncInvokeFailuresProps) {
+    super(scope, id);
+    this.queue = deadLetterQueue(this, "Dlq", "the event-driven functions' failed invocations");
+    for (const fn of new Set(props.functions)) {
+      fn.configureAsyncInvoke({ ...ASYNC_INVOKE_RETRY, onFailure: new SqsDestination(this.queue) });
+    }
   }
 }

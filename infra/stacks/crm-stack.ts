@@ -5,9 +5,16 @@ import { CrmApi } from "#infra/constructs/api";
 import { ApiFunctions } from "#infra/constructs/api-functions";
 import { CrmAuth, type CrmAuthProps, type JwtTrust } from "#infra/constructs/auth";
 import { CrmData } from "#infra/constructs/data";
-import { CrmEventBus, EventRules } from "#infra/constructs/events";
+import { AsyncInvokeFailures, CrmEventBus, EventRules } from "#infra/constructs/events";
 import { CrmSchedules } from "#infra/constructs/schedules";
-import { functions, routes, rules, schedules } from "#lib/wiring/index";
+import { CrmWorkflows } from "#infra/constructs/workflows";
+import { CSAT_CONFIG_VARIABLE } from "#lib/csat/config";
+import { SALES_CURRENCIES_VARIABLE } from "#lib/deals/currencies";
+import { SALES_FORECAST_VARIABLE } from "#lib/forecast/config";
+import { CREATE_UNKNOWN_CONTACTS_VARIABLE } from "#lib/interactions/config";
+import { REQUIRE_QUALIFIED_VARIABLE } from "#lib/lead-conversion/config";
+import { NURTURING_CONFIG_VARIABLE } from "#lib/nurturing/config";
+import { functions, routes, rules, schedules, stateMachines } from "#lib/wiring/index";
 
 /** Who issues the API's tokens: the customer's OIDC provider, or a user pool in this stack. */
 const identityOf = (
@@ -38,6 +45,8 @@ export class CrmStack extends Stack {
   readonly rules: EventRules;
   readonly api: CrmApi;
   readonly schedules: CrmSchedules;
+  readonly workflows: CrmWorkflows;
+  readonly asyncFailures: AsyncInvokeFailures;
 
   constructor(scope: Construct, id: string, props: CrmStackProps) {
     const { config, ...stackProps } = props;
@@ -74,6 +83,45 @@ export class CrmStack extends Stack {
         .get(name)
         .addEnvironment("FEED_RETENTION_DAYS", String(config.events.feedRetentionDays));
     }
+    // The currencies deals may be in (lib/deals/currencies.ts): the leads function creates deals
+    // when it converts a lead, and the forecast converts amounts with the rates.
+    for (const name of ["deals", "leads", "forecast"] as const) {
+      this.functions
+        .get(name)
+        .addEnvironment(SALES_CURRENCIES_VARIABLE, JSON.stringify(config.sales.currencies));
+    }
+    // Which leads convert (lib/lead-conversion/config.ts) and the forecast's categories.
+    this.functions
+      .get("leads")
+      .addEnvironment(REQUIRE_QUALIFIED_VARIABLE, String(config.sales.conversion.requireQualified));
+    this.functions
+      .get("forecast")
+      .addEnvironment(SALES_FORECAST_VARIABLE, JSON.stringify(config.sales.forecast));
+    // Whether integrations' interactions with unknown people create contacts (lib/interactions).
+    this.functions
+      .get("interactionIngest")
+      .addEnvironment(
+        CREATE_UNKNOWN_CONTACTS_VARIABLE,
+        String(config.interactions.createUnknownContacts),
+      );
+    // The nurturing starter puts the customer's steps and threshold into each execution's input.
+    this.functions
+      .get("nurtureStarter")
+      .addEnvironment(NURTURING_CONFIG_VARIABLE, JSON.stringify(config.nurturing));
+    // How long a satisfaction survey can be answered, and its page (lib/csat/config.ts).
+    this.functions.get("csat").addEnvironment(
+      CSAT_CONFIG_VARIABLE,
+      JSON.stringify({
+        expiryDays: config.csat.expiryDays,
+        ...(config.csat.surveyUrl ? { surveyUrl: config.csat.surveyUrl } : {}),
+      }),
+    );
+    // The pages allowed to post the public web form (lib/leads/web-form-origin.ts).
+    if (config.webForms.allowedOrigins) {
+      this.functions
+        .get("webForms")
+        .addEnvironment("WEB_FORM_ALLOWED_ORIGINS", config.webForms.allowedOrigins.join(","));
+    }
     this.rules = new EventRules(this, "Rules", {
       bus: this.events.bus,
       declarations: rules,
@@ -84,6 +132,8 @@ export class CrmStack extends Stack {
       functionOf: (name) => this.functions.get(name),
       jwt: identity.jwt,
       throttling: config.throttling,
+      webForms: config.webForms,
+      publicThrottling: { csat: config.csat },
       logRetention: config.logRetentionDays,
       removalPolicy,
       cors: config.cors,
@@ -91,6 +141,15 @@ export class CrmStack extends Stack {
     this.schedules = new CrmSchedules(this, "Schedules", {
       declarations: schedules,
       functionOf: (name) => this.functions.get(name),
+    });
+    this.workflows = new CrmWorkflows(this, "Workflows", {
+      declarations: stateMachines,
+      functionOf: (name) => this.functions.get(name),
+      logRetention: config.logRetentionDays,
+      removalPolicy,
+    });
+    this.asyncFailures = new AsyncInvokeFailures(this, "AsyncFailures", {
+      functions: [...rules, ...schedules].map(({ target }) => this.functions.get(target.function)),
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "Base URL of the API" });

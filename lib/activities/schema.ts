@@ -86,7 +86,8 @@ export const createActivityBody = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("email"), ...commonInput, ...emailFields }),
   z.strictObject({ type: z.literal("call"), ...commonInput, ...callFields }),
   z.strictObject({ type: z.literal("meeting"), ...commonInput, ...meetingFields }).check(
-    z.refine((m) => m.endsAt >= m.startsAt, {
+    // As times, not strings: `…T10:00:00Z` sorts after `…T10:00:00.500Z`.
+    z.refine((m) => Date.parse(m.endsAt) >= Date.parse(m.startsAt), {
       message: "A meeting ends after it starts",
       path: ["endsAt"],
     }),
@@ -166,7 +167,22 @@ export const activitySchema = z.object({
   network: z.optional(z.enum(SOCIAL_NETWORKS)),
   handle: z.optional(z.string()),
   origin: z.optional(activityOrigin),
+  /**
+   * On a ticket's replies (lib/tickets): `public` was sent to the requester, `internal` is a
+   * note among agents. Set by the ticket service, never by `POST /activities`.
+   */
+  visibility: z.optional(z.enum(["public", "internal"])),
   ...recordMeta,
+});
+
+/**
+ * The `changes` of `activity.deleted`: what the tombstone kept of the activity (see
+ * `retainOnDelete` in keys.ts), so that consumers know which records it was on.
+ */
+export const activityDeletedChanges = z.object({
+  type: z.object({ from: activityType }),
+  occurredAt: z.object({ from: z.string() }),
+  links: z.object({ from: z.array(z.object({ entity: z.string(), id: z.string() })) }),
 });
 
 export const activityParams = z.strictObject({ activityId });

@@ -1,6 +1,7 @@
 import { DELETERS, READERS, WRITERS } from "#lib/auth/roles";
 import {
   companyContactsQuery,
+  companyDetailSchema,
   companyParams,
   companySchema,
   createCompanyBody,
@@ -44,8 +45,8 @@ export const companyRoutes = [
     request: { params: companyParams },
     response: {
       status: 200,
-      body: companySchema,
-      description: "The company; its ETag is its version",
+      body: companyDetailSchema,
+      description: "The company with its engagement; its ETag is its version",
     },
     errors: [404],
   }),

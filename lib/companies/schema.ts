@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { companyId } from "#lib/contacts/schema";
 import { customFieldPatch, customFieldValues } from "#lib/custom-fields/values-schema";
+import { engagementSchema } from "#lib/engagement/schema";
 import { pageQuery, recordMeta, tags, userId } from "#lib/records/common-schema";
 
 export { companyId };
@@ -91,6 +92,12 @@ export const companySchema = z.object({
   ...recordMeta,
 });
 
+/**
+ * `GET /companies/{id}`: the company with its engagement, derived from its activities and kept
+ * beside the record (never in its events, never written by clients).
+ */
+export const companyDetailSchema = z.extend(companySchema, { engagement: engagementSchema });
+
 export const companyParams = z.strictObject({ companyId });
 
 export const listCompaniesQuery = z.strictObject({
@@ -105,6 +112,7 @@ export const listCompaniesQuery = z.strictObject({
 export const companyContactsQuery = z.strictObject({ ...pageQuery });
 
 export type Company = z.infer<typeof companySchema>;
+export type CompanyDetail = z.infer<typeof companyDetailSchema>;
 export type CreateCompany = z.output<typeof createCompanyBody>;
 export type UpdateCompany = z.output<typeof updateCompanyBody>;
 export type ListCompaniesQuery = z.output<typeof listCompaniesQuery>;

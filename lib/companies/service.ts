@@ -5,12 +5,14 @@ import {
   byOwnerPartition,
   byTagPartition,
   COMPANY_HAS_CONTACTS,
+  companyKey,
   companyModel,
   domainGuardKey,
   removeCountersIfNoContacts,
 } from "#lib/companies/keys";
 import type {
   Company,
+  CompanyDetail,
   CreateCompany,
   ListCompaniesQuery,
   UpdateCompany,
@@ -19,7 +21,15 @@ import { byCompanyPartition } from "#lib/contacts/keys";
 import type { Contact } from "#lib/contacts/schema";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import { createRecord, getRecord, listRecords, WriteConflict } from "#lib/db/record-store";
+import {
+  createRecord,
+  getRecord,
+  getRecordWith,
+  listRecords,
+  WriteConflict,
+} from "#lib/db/record-store";
+import { engagementKey, removeEngagement } from "#lib/engagement/keys";
+import { engagementOf } from "#lib/engagement/state";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
@@ -74,8 +84,14 @@ export const createCompany = (input: CreateCompany, actor: Principal): Promise<C
     return company;
   });
 
-export const getCompany = async (id: string): Promise<Company> =>
-  (await getRecord(companyModel, id)) ?? Promise.reject(notFound("company", id));
+/** The company and its engagement (a companion item), in one BatchGetItem. */
+export const getCompany = async (id: string): Promise<CompanyDetail> => {
+  const { record, companions } = await getRecordWith(companyModel, id, [
+    engagementKey(companyKey(id)),
+  ]);
+  if (!record) throw notFound("company", id);
+  return { ...record, engagement: engagementOf(companions[0]) };
+};
 
 export const updateCompany = (
   id: string,
@@ -108,6 +124,7 @@ export const deleteCompany = async (
 ): Promise<void> => {
   await removeRecord(companyModel, id, expectedVersion, actor.userId, () => [
     removeCountersIfNoContacts(id),
+    removeEngagement(companyKey(id)),
   ]).catch(explainConflict);
 };
 

@@ -2,6 +2,7 @@ import { DELETERS, READERS, WRITERS } from "#lib/auth/roles";
 import {
   associateCompanyBody,
   contactCompanyParams,
+  contactDetailSchema,
   contactParams,
   contactSchema,
   createContactBody,
@@ -45,8 +46,8 @@ export const contactRoutes = [
     request: { params: contactParams },
     response: {
       status: 200,
-      body: contactSchema,
-      description: "The contact; its ETag is its version",
+      body: contactDetailSchema,
+      description: "The contact with its engagement; its ETag is its version",
     },
     errors: [404],
   }),

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { customFieldPatch, customFieldValues } from "#lib/custom-fields/values-schema";
+import { engagementSchema } from "#lib/engagement/schema";
 import { idOf, pageQuery, recordMeta, tags, userId } from "#lib/records/common-schema";
 
 export const LIFECYCLE_STAGES = [
@@ -27,13 +28,15 @@ const emails = z.array(email).check(
   z.maxLength(MAX_EMAILS),
   z.refine((list) => new Set(list).size === list.length, "Email addresses must be unique"),
 );
+/** A phone number as people write it; `normalizePhone` (keys.ts) keys the phone index. */
+export const phoneNumber = z
+  .string()
+  .check(
+    z.trim(),
+    z.regex(/^\+?[0-9 ().-]{4,30}$/, "A phone number has digits, spaces and + ( ) . -"),
+  );
 const phone = z.strictObject({
-  number: z
-    .string()
-    .check(
-      z.trim(),
-      z.regex(/^\+?[0-9 ().-]{4,30}$/, "A phone number has digits, spaces and + ( ) . -"),
-    ),
+  number: phoneNumber,
   label: z._default(z.enum(PHONE_LABELS), "work"),
 });
 const phones = z.array(phone).check(z.maxLength(MAX_PHONES));
@@ -95,6 +98,12 @@ export const contactSchema = z.object({
   ...recordMeta,
 });
 
+/**
+ * `GET /contacts/{id}`: the contact with its engagement, derived from its activities and kept
+ * beside the record (never in its events, never written by clients).
+ */
+export const contactDetailSchema = z.extend(contactSchema, { engagement: engagementSchema });
+
 export const contactParams = z.strictObject({ contactId });
 export const contactCompanyParams = z.strictObject({ contactId, companyId });
 export const associateCompanyBody = z.strictObject({ role: associationRole });
@@ -111,6 +120,7 @@ export const listContactsQuery = z.strictObject({
 });
 
 export type Contact = z.infer<typeof contactSchema>;
+export type ContactDetail = z.infer<typeof contactDetailSchema>;
 export type CreateContact = z.output<typeof createContactBody>;
 export type UpdateContact = z.output<typeof updateContactBody>;
 export type ListContactsQuery = z.output<typeof listContactsQuery>;

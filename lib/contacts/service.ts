@@ -4,13 +4,17 @@ import {
   allContactsPartition,
   byCompanyPartition,
   byOwnerPartition,
+  byPhonePartition,
   byStagePartition,
   byTagPartition,
+  contactKey,
   contactModel,
   emailGuardKey,
+  normalizePhone,
 } from "#lib/contacts/keys";
 import {
   type Contact,
+  type ContactDetail,
   type CreateContact,
   type ListContactsQuery,
   MAX_COMPANIES,
@@ -18,7 +22,15 @@ import {
 } from "#lib/contacts/schema";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import { createRecord, getRecord, WriteConflict } from "#lib/db/record-store";
+import {
+  createRecord,
+  getByFacet,
+  getRecordWith,
+  listRecords,
+  WriteConflict,
+} from "#lib/db/record-store";
+import { engagementKey, removeEngagement } from "#lib/engagement/keys";
+import { engagementOf } from "#lib/engagement/state";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { newId } from "#lib/records/ids";
@@ -70,8 +82,35 @@ export const createContact = (input: CreateContact, actor: Principal): Promise<C
     return contact;
   });
 
-export const getContact = async (id: string): Promise<Contact> =>
-  (await getRecord(contactModel, id)) ?? Promise.reject(notFound("contact", id));
+/** The contact and its engagement (a companion item), in one BatchGetItem. */
+export const getContact = async (id: string): Promise<ContactDetail> => {
+  const { record, companions } = await getRecordWith(contactModel, id, [
+    engagementKey(contactKey(id)),
+  ]);
+  if (!record) throw notFound("contact", id);
+  return { ...record, engagement: engagementOf(companions[0]) };
+};
+
+/** The contact that holds this email address (normalized, as the schema's `email`), if any. */
+export const findContactByEmail = (email: string): Promise<Contact | undefined> =>
+  getByFacet<Contact>(emailGuardKey(email));
+
+/**
+ * Contacts with this phone number, matched on its normalized form (`normalizePhone`), first
+ * `limit` by name. Several contacts may share a number. The phone index is a GSI: a contact
+ * written a moment ago may not be found yet.
+ */
+export const findContactsByPhone = async (phone: string, limit: number): Promise<Contact[]> => {
+  const normalized = normalizePhone(phone);
+  if (!normalized) return [];
+  const page = await listRecords<Contact>({
+    index: "gsi1",
+    partition: byPhonePartition(normalized),
+    limit,
+    cursor: undefined,
+  });
+  return [...page.data];
+};
 
 export const updateContact = (
   id: string,
@@ -103,9 +142,10 @@ export const deleteContact = async (
   expectedVersion: number | undefined,
   actor: Principal,
 ): Promise<void> => {
-  await removeRecord(contactModel, id, expectedVersion, actor.userId, (contact) =>
-    contact.companies.map(({ companyId }) => changeContactCount(companyId, -1)),
-  );
+  await removeRecord(contactModel, id, expectedVersion, actor.userId, (contact) => [
+    ...contact.companies.map(({ companyId }) => changeContactCount(companyId, -1)),
+    removeEngagement(contactKey(id)),
+  ]);
 };
 
 export const associateCompany = (

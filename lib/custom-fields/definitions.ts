@@ -3,6 +3,7 @@ import { definitionsPartition, revisionKey } from "#lib/custom-fields/keys";
 import type { CustomFieldDefinition, CustomFieldEntity } from "#lib/custom-fields/schema";
 import { documentClient, tableName } from "#lib/db/client";
 import { type ExtraItem, toRecord, WriteConflict } from "#lib/db/record-store";
+import { DomainError } from "#lib/errors/domain-error";
 
 /** The definitions of one entity's custom fields, as of one revision. */
 export interface DefinitionSet {
@@ -44,6 +45,9 @@ export const loadDefinitions = async (entity: CustomFieldEntity): Promise<Defini
 
 export const REVISION_LABEL = "custom-field-revision";
 
+/** The code of a refusal of custom field values; `withDefinitions` retries it with fresh ones. */
+export const invalidCustomFieldsCode = (entity: string) => `${entity}.invalid_custom_fields`;
+
 /** A transaction item that fails if the definitions moved past the revision `set` was read at. */
 export const revisionCondition = (set: DefinitionSet): ExtraItem => ({
   label: REVISION_LABEL,
@@ -61,19 +65,42 @@ export const revisionCondition = (set: DefinitionSet): ExtraItem => ({
   },
 });
 
-/** Runs a record write against the cached definitions, once more with fresh ones if they moved. */
+/**
+ * Runs a record write against the cached definitions, once more with fresh ones if they moved:
+ * the transaction's revision check failed, or the values were refused by cached definitions
+ * (a field defined, or an option added, since this instance cached them must not be a 400).
+ */
 export const withDefinitions = async <T>(
   entity: CustomFieldEntity,
   write: (set: DefinitionSet) => Promise<T>,
 ): Promise<T> => {
-  const cached = cache.get(entity) ?? (await loadDefinitions(entity));
+  const cached = cache.get(entity);
+  if (!cached) return writeWithFreshDefinitions(entity, write);
   try {
     return await write(cached);
   } catch (error) {
-    const stale =
-      error instanceof WriteConflict &&
-      error.targets.some((t) => t.kind === "extra" && t.label === REVISION_LABEL);
-    if (!stale) throw error;
+    if (!isStale(error) && !refusedValues(error, entity)) throw error;
+    return writeWithFreshDefinitions(entity, write);
+  }
+};
+
+const writeWithFreshDefinitions = async <T>(
+  entity: CustomFieldEntity,
+  write: (set: DefinitionSet) => Promise<T>,
+): Promise<T> => {
+  const fresh = await loadDefinitions(entity);
+  try {
+    return await write(fresh);
+  } catch (error) {
+    // Moved again between the read and the write: one more try, then the error stands.
+    if (!isStale(error)) throw error;
     return write(await loadDefinitions(entity));
   }
 };
+
+const isStale = (error: unknown): boolean =>
+  error instanceof WriteConflict &&
+  error.targets.some((t) => t.kind === "extra" && t.label === REVISION_LABEL);
+
+const refusedValues = (error: unknown, entity: CustomFieldEntity): boolean =>
+  error instanceof DomainError && error.code === invalidCustomFieldsCode(entity);

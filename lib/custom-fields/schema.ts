@@ -3,7 +3,7 @@ import { customFieldKey } from "#lib/custom-fields/values-schema";
 import { isoDateTime, userId } from "#lib/records/common-schema";
 
 /** The records that can carry custom fields. Later capabilities add theirs here. */
-export const CUSTOM_FIELD_ENTITIES = ["contact", "company"] as const;
+export const CUSTOM_FIELD_ENTITIES = ["contact", "company", "deal", "lead", "ticket"] as const;
 export const CUSTOM_FIELD_TYPES = [
   "text",
   "number",

@@ -1,4 +1,4 @@
-import type { DefinitionSet } from "#lib/custom-fields/definitions";
+import { type DefinitionSet, invalidCustomFieldsCode } from "#lib/custom-fields/definitions";
 import type { CustomFieldDefinition } from "#lib/custom-fields/schema";
 import type { CustomFieldValue, CustomFieldValues } from "#lib/custom-fields/values-schema";
 import { type FieldError, invalidInput } from "#lib/errors/domain-error";
@@ -82,7 +82,7 @@ export const validateCustomFieldValues = (
   }
   if (errors.length > 0) {
     throw invalidInput(
-      `${set.entity}.invalid_custom_fields`,
+      invalidCustomFieldsCode(set.entity),
       "Some custom field values are not valid; see errors.",
       errors,
     );

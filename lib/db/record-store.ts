@@ -1,5 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { documentClient, tableName } from "#lib/db/client";
 import { decodeCursor, encodeCursor } from "#lib/db/cursor";
@@ -49,6 +54,11 @@ export interface RecordModel<R extends VersionedRecord> {
   readonly key: (id: string) => ItemKey;
   readonly index: (record: R) => IndexKeys;
   readonly facets: (record: R) => readonly Facet[];
+  /**
+   * Fields the tombstone keeps when the record is deleted, for its `<entity>.deleted` event to
+   * report in `changes` (an activity's links: the records whose engagement counted it).
+   */
+  readonly retainOnDelete?: (record: R) => Readonly<Record<string, unknown>>;
 }
 
 export { toRecord };
@@ -196,6 +206,46 @@ export const getRecord = async <R extends VersionedRecord>(
   return Item ? toRecord<R>(Item) : undefined;
 };
 
+/**
+ * Reads a record and companion items (other items of its own, such as derived counters kept
+ * apart so that the record's writes do not race them) in one consistent BatchGetItem. Each
+ * companion is returned as stored, or undefined when it does not exist.
+ */
+export const getRecordWith = async <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  id: string,
+  companions: readonly ItemKey[],
+): Promise<{ record: R | undefined; companions: (Record<string, unknown> | undefined)[] }> => {
+  const keys = [model.key(id), ...companions];
+  const found = new Map<string, Record<string, unknown>>();
+  let pending: Record<string, unknown>[] = keys.map((key) => ({ pk: key.pk, sk: key.sk }));
+  // Unprocessed keys (throttling) are asked again; an answer with none is the usual single call.
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const result = await documentClient.send(
+      new BatchGetCommand({
+        RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } },
+      }),
+    );
+    for (const item of result.Responses?.[tableName()] ?? []) {
+      found.set(`${item.pk}\u0000${item.sk}`, item);
+    }
+    pending = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+    if (pending.length === 0) break;
+    if (attempt >= 5) throw new Error("BatchGetItem left keys unprocessed");
+    await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+  }
+  const [main, ...rest] = keys.map((key) => found.get(`${key.pk}\u0000${key.sk}`));
+  return { record: main ? toRecord<R>(main) : undefined, companions: rest };
+};
+
+/** Whether an item exists: a GetItem that reads only the key. */
+export const itemExists = async (key: ItemKey): Promise<boolean> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: "pk" }),
+  );
+  return Item !== undefined;
+};
+
 /** Reads the record that holds a unique facet (an email, a domain) in one GetItem. */
 export const getByFacet = async <R>(key: ItemKey): Promise<R | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName(), Key: key }));
@@ -272,6 +322,7 @@ export const deleteRecord = async <R extends VersionedRecord>(
             id: record.id,
             version: record.version,
             deletedBy: actor,
+            ...(model.retainOnDelete ? { retained: model.retainOnDelete(record) } : {}),
           }),
         },
       },
@@ -282,11 +333,38 @@ export const deleteRecord = async <R extends VersionedRecord>(
   ]);
 };
 
+/**
+ * A range of sort keys: a timeline between two dates. `between` is DynamoDB's BETWEEN, inclusive
+ * at both ends; a sort key that extends a bound (`<time>#<id>` against a bare `<time>`) sorts
+ * after it, so such a list excludes the items of the upper bound's own time.
+ */
+export type SortRange =
+  | { readonly atLeast: string }
+  | { readonly lessThan: string }
+  | { readonly between: readonly [string, string] };
+
+const rangeCondition = (range: SortRange) =>
+  "atLeast" in range
+    ? { expression: " AND #sk >= :sort", values: { ":sort": range.atLeast } }
+    : "lessThan" in range
+      ? { expression: " AND #sk < :sort", values: { ":sort": range.lessThan } }
+      : {
+          expression: " AND #sk BETWEEN :sort AND :sortEnd",
+          values: { ":sort": range.between[0], ":sortEnd": range.between[1] },
+        };
+
 export interface ListQuery {
   /** The GSI to query; the table's own key when absent. */
   readonly index?: IndexName;
   readonly partition: string;
   readonly sortBeginsWith?: string;
+  /**
+   * Only items whose sort key is below this (exclusive): "due before now". Not part of the
+   * cursor's scope, since such a bound (now) moves between pages; not with `sortBeginsWith`.
+   */
+  readonly sortBefore?: string;
+  /** Only items whose sort key is in this range; part of the cursor's scope. Alone. */
+  readonly sortRange?: SortRange;
   readonly limit: number;
   readonly cursor: string | undefined;
   readonly newestFirst?: boolean;
@@ -296,26 +374,44 @@ export interface ListQuery {
 export const listRecords = async <R>(query: ListQuery): Promise<Page<R>> => {
   const pkAttribute = query.index ? `${query.index}pk` : "pk";
   const skAttribute = query.index ? `${query.index}sk` : "sk";
-  const scope = [query.index ?? "table", query.partition, query.sortBeginsWith ?? ""].join("|");
+  const scope = [
+    query.index ?? "table",
+    query.partition,
+    query.sortBeginsWith ?? "",
+    // A cursor of one range must not resume another (a wider one would skip items silently).
+    ...(query.sortRange ? [JSON.stringify(query.sortRange)] : []),
+  ].join("|");
   const exclusiveStartKey = decodeCursor(query.cursor, scope, {
     attribute: pkAttribute,
     value: query.partition,
   });
+  const bounds = [query.sortBeginsWith, query.sortBefore, query.sortRange];
+  if (bounds.filter((bound) => bound !== undefined).length > 1) {
+    throw new Error("A list takes one of sortBeginsWith, sortBefore and sortRange");
+  }
+  const sortCondition =
+    query.sortBeginsWith !== undefined
+      ? {
+          expression: " AND begins_with(#sk, :sort)",
+          values: { ":sort": query.sortBeginsWith },
+        }
+      : query.sortBefore !== undefined
+        ? { expression: " AND #sk < :sort", values: { ":sort": query.sortBefore } }
+        : query.sortRange !== undefined
+          ? rangeCondition(query.sortRange)
+          : undefined;
   const result = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
       ...(query.index ? { IndexName: query.index } : {}),
-      KeyConditionExpression:
-        query.sortBeginsWith === undefined
-          ? "#pk = :pk"
-          : "#pk = :pk AND begins_with(#sk, :prefix)",
+      KeyConditionExpression: `#pk = :pk${sortCondition?.expression ?? ""}`,
       ExpressionAttributeNames: {
         "#pk": pkAttribute,
-        ...(query.sortBeginsWith === undefined ? {} : { "#sk": skAttribute }),
+        ...(sortCondition ? { "#sk": skAttribute } : {}),
       },
       ExpressionAttributeValues: {
         ":pk": query.partition,
-        ...(query.sortBeginsWith === undefined ? {} : { ":prefix": query.sortBeginsWith }),
+        ...sortCondition?.values,
       },
       // One more than asked, so that the last page says it is the last (no empty extra page).
       Limit: query.limit + 1,
@@ -327,12 +423,57 @@ export const listRecords = async <R>(query: ListQuery): Promise<Page<R>> => {
   const pageItems = items.slice(0, query.limit);
   const last = pageItems.at(-1);
   const keyAttributes = ["pk", "sk", ...(query.index ? [pkAttribute, skAttribute] : [])];
+  // A Query also stops at 1 MB of items: then the page is shorter and resumes where it stopped.
   const resumeKey =
     items.length > query.limit && last
       ? (Object.fromEntries(keyAttributes.map((a) => [a, last[a]])) as Record<string, string>)
-      : undefined;
+      : (result.LastEvaluatedKey as Record<string, string> | undefined);
   return {
     data: pageItems.map((item) => toRecord<R>(item)),
     nextCursor: encodeCursor(resumeKey, scope),
   };
+};
+
+/**
+ * The items `createRecord` writes, as extra items of a transaction that another write owns, so
+ * that one operation creates several records all or nothing (lead conversion creates a contact,
+ * a company and a deal in the lead's own transaction). A refusal names `label` (the record
+ * exists already) or `<label>:<facet name>` (another record holds a unique facet).
+ */
+export const creationItems = <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  record: R,
+  label: string,
+): ExtraItem[] => [
+  { label, item: putRecord(model, record).item },
+  ...model.facets(record).map((facet) => ({
+    label: `${label}:${facet.name}`,
+    item: putFacet(model, record, facet, true).item,
+  })),
+];
+
+/**
+ * The items `replaceRecord` writes, as extra items of a transaction that another write owns. A
+ * refusal names `label` (the record changed since `before` was read) or `<label>:<facet name>`.
+ */
+export const replacementItems = <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  before: R,
+  after: R,
+  label: string,
+): ExtraItem[] => {
+  const current = model.facets(after);
+  const kept = new Set(current.map(facetKey));
+  const beforeFacets = new Set(model.facets(before).map(facetKey));
+  return [
+    { label, item: putRecord(model, after, before.version).item },
+    ...current.map((facet) => ({
+      label: `${label}:${facet.name}`,
+      item: putFacet(model, after, facet, !beforeFacets.has(facetKey(facet))).item,
+    })),
+    ...model
+      .facets(before)
+      .filter((facet) => !kept.has(facetKey(facet)))
+      .map((facet) => ({ label: `${label}:${facet.name}`, item: deleteFacet(facet).item })),
+  ];
 };

@@ -28,6 +28,8 @@ export interface Tombstone {
   readonly version: number;
   readonly deletedBy: string;
   readonly deletedAt: string;
+  /** Fields of the record its model keeps for the deletion event (`RecordModel.retainOnDelete`). */
+  readonly retained?: Readonly<Record<string, unknown>>;
 }
 
 export const tombstoneKey = (recordKey: ItemKey): ItemKey => ({
@@ -50,5 +52,6 @@ export const tombstoneItem = (
   version: tombstone.version,
   deletedBy: tombstone.deletedBy,
   deletedAt: now.toISOString(),
+  ...(tombstone.retained ? { retained: tombstone.retained } : {}),
   ttl: Math.floor(now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS,
 });

@@ -8,7 +8,9 @@ export type DomainErrorKind =
   | "not_found"
   | "conflict"
   | "precondition_failed"
-  | "unprocessable";
+  | "unprocessable"
+  /** The caller may use the route but not on this record (editing someone else's comment). */
+  | "forbidden";
 
 export interface FieldError {
   readonly path: string;

@@ -16,7 +16,7 @@ import { type PublishedEntity, publishedEntityOf } from "#lib/events/published-e
  *   numeric `version`, no `facetName`) -> `<entity>.created` / `<entity>.updated`, or
  *   `<entity>.<changeVerb>` when the write set the internal `changeVerb` attribute.
  * - INSERT / MODIFY of a tombstone (`lib/db/tombstone.ts`) -> `<entity>.deleted`, with the actor
- *   the tombstone names.
+ *   the tombstone names, and in `changes` the fields it retained (each with only a `from`).
  * - Everything else: facets and guards, counters, idempotency records, revision items, REMOVEs
  *   (the record's own removal, TTL expiry) -> nothing.
  *
@@ -102,6 +102,20 @@ const envelope = (fields: Omit<Envelope, "schemaVersion" | "eventId">, verb: str
   ...fields,
 });
 
+/**
+ * What a deletion took away, for the fields the entity's tombstone keeps (`retainOnDelete` of its
+ * model): each as a change with only a `from`. Empty for an entity that keeps none.
+ */
+const retainedChanges = (retained: unknown): Record<string, FieldChange> =>
+  retained && typeof retained === "object" && !Array.isArray(retained)
+    ? Object.fromEntries(
+        Object.entries(retained as Item)
+          .filter(([, value]) => value !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([field, value]) => [field, { from: value }]),
+      )
+    : {};
+
 const deletedEvent = (tombstone: Item, streamTime: string): DomainEvent | null => {
   const entity = publishedEntityOf(tombstone.entityType);
   if (!entity || typeof tombstone.version !== "number" || typeof tombstone.id !== "string") {
@@ -118,7 +132,7 @@ const deletedEvent = (tombstone: Item, streamTime: string): DomainEvent | null =
         version: tombstone.version,
         actor: stringOr(tombstone.deletedBy, SYSTEM_ACTOR),
         data: null,
-        changes: {},
+        changes: retainedChanges(tombstone.retained),
       },
       verb,
     ),

@@ -1,8 +1,18 @@
 import { customFieldRecordId } from "#lib/custom-fields/keys";
 import {
+  ActivityEvents,
+  CommentEvents,
   CompanyEvents,
   ContactEvents,
+  CsatRequestEvents,
   CustomFieldEvents,
+  DealEvents,
+  LeadEvents,
+  MentionEvents,
+  PipelineEvents,
+  SlaPolicyEvents,
+  TaskEvents,
+  TicketEvents,
   WebhookEvents,
 } from "#lib/events/detail-types";
 
@@ -38,6 +48,28 @@ export const publishedEntities: readonly PublishedEntity[] = [
   },
   // The signing key is a separate internal item (lib/webhooks/keys.ts), never on the record.
   { entityType: "webhook", entity: "webhook", detailTypes: WebhookEvents },
+  { entityType: "task", entity: "task", detailTypes: TaskEvents },
+  { entityType: "lead", entity: "lead", detailTypes: LeadEvents },
+  // Stage counters (`pipeline-stage-counter`) are bookkeeping and announce nothing.
+  { entityType: "pipeline", entity: "pipeline", detailTypes: PipelineEvents },
+  { entityType: "deal", entity: "deal", detailTypes: DealEvents },
+  // A comment's reply counter (`comment-replies`) is bookkeeping and announces nothing.
+  { entityType: "comment", entity: "comment", detailTypes: CommentEvents },
+  { entityType: "mention", entity: "mention", detailTypes: MentionEvents },
+  // Its timeline copies are facets, and a record's engagement companion is bookkeeping.
+  { entityType: "activity", entity: "activity", detailTypes: ActivityEvents },
+  // Its requester facet is a copy, and its engagement companion is bookkeeping.
+  { entityType: "ticket", entity: "ticket", detailTypes: TicketEvents },
+  // A survey's outbox item (lib/csat/keys.ts), written with the verb `csat_requested` only: the
+  // ticket it is about names the event, the survey itself and its token hash announce nothing.
+  {
+    entityType: "csat_request",
+    entity: "ticket",
+    detailTypes: CsatRequestEvents,
+    idOf: (record) => String(record.ticketId),
+  },
+  // The policies' revision item (`sla_policy_revision`) and scope guards announce nothing.
+  { entityType: "sla_policy", entity: "sla_policy", detailTypes: SlaPolicyEvents },
 ];
 
 const byEntityType = new Map(publishedEntities.map((entity) => [entity.entityType, entity]));

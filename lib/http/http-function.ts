@@ -2,7 +2,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { Principal } from "#lib/auth/principal";
-import { type ApiEvent, type ApiResult, stateOf } from "#lib/http/api-event";
+import { type ApiEvent, type ApiResult, headerOf, stateOf } from "#lib/http/api-event";
 import { authorization } from "#lib/http/middleware/authorization";
 import { jsonBody } from "#lib/http/middleware/json-body";
 import { preconditions } from "#lib/http/middleware/preconditions";
@@ -18,6 +18,8 @@ export type OperationInput<R extends RouteDeclaration> = RouteInput<R> & {
   readonly principal: Principal;
   /** The version named by If-Match, when sent. */
   readonly expectedVersion: number | undefined;
+  /** The Accept header, for the routes that answer in more than JSON (CSV exports). */
+  readonly accept: string | undefined;
 };
 
 export type Operations<Routes extends readonly RouteDeclaration[]> = {
@@ -26,7 +28,7 @@ export type Operations<Routes extends readonly RouteDeclaration[]> = {
   ) => Promise<HttpResult>;
 };
 
-const serialize = (result: HttpResult): ApiResult => ({
+const serializeJson = (result: HttpResult): ApiResult => ({
   statusCode: result.status,
   headers: {
     ...(result.body === undefined ? {} : { "content-type": "application/json" }),
@@ -35,6 +37,11 @@ const serialize = (result: HttpResult): ApiResult => ({
   ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
 });
 
+const serialize = (result: HttpResult): ApiResult =>
+  result.text !== undefined
+    ? { statusCode: result.status, headers: { ...result.headers }, body: result.text }
+    : serializeJson(result);
+
 export interface HttpFunctionOptions {
   /**
    * The `Idempotency-Key` middleware (`idempotency()` from `#lib/http/middleware/idempotency`),
@@ -42,6 +49,11 @@ export interface HttpFunctionOptions {
    * function without creating POSTs does not bundle and load the DynamoDB client for it.
    */
   readonly idempotency?: MiddlewareObj<ApiEvent, ApiResult>;
+  /**
+   * A function's own checks of the request, run after the route's authorization and before the
+   * body is read (the web form's Origin check, for instance).
+   */
+  readonly checks?: readonly MiddlewareObj<ApiEvent, ApiResult>[];
 }
 
 /**
@@ -69,6 +81,7 @@ export const httpFunction = <const Routes extends readonly RouteDeclaration[]>(
     .use(problemResponses())
     .use(routing(routes))
     .use(authorization())
+    .use([...(options.checks ?? [])])
     .use(jsonBody())
     .use(validation())
     .use(preconditions());
@@ -83,6 +96,7 @@ export const httpFunction = <const Routes extends readonly RouteDeclaration[]>(
       body: state.body,
       principal: state.principal as Principal,
       expectedVersion: state.expectedVersion,
+      accept: headerOf(event, "accept"),
     } as OperationInput<RouteDeclaration>);
     logger.debug("Operation done", { status: result.status });
     return serialize(result);

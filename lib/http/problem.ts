@@ -24,6 +24,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   conflict: 409,
   precondition_failed: 412,
   unprocessable: 422,
+  forbidden: 403,
 };
 
 const TITLES: Record<number, string> = {

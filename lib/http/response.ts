@@ -5,6 +5,8 @@
 export interface HttpResult {
   readonly status: 200 | 201 | 204;
   readonly body?: unknown;
+  /** A body that is not JSON (a CSV export), sent as it is; `headers` names its content-type. */
+  readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -33,3 +35,14 @@ export const created = (record: { version?: number }, location: string): HttpRes
 export const noContent = (): HttpResult => ({ status: 204 });
 
 export const page = <T>(result: Page<T>): HttpResult => ({ status: 200, body: result });
+
+/** A 200 with a text body of its own type: `text(csv, "text/csv; charset=utf-8")`. */
+export const text = (
+  body: string,
+  contentType: string,
+  headers: Readonly<Record<string, string>> = {},
+): HttpResult => ({
+  status: 200,
+  text: body,
+  headers: { ...headers, "content-type": contentType },
+});

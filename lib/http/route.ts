@@ -22,13 +22,22 @@ export interface RouteDeclaration<
   readonly path: string;
   readonly function: FunctionName;
   readonly summary: string;
-  /** Roles allowed to call the route. */
+  /** Roles allowed to call the route; empty on a public route. */
   readonly roles: readonly Role[];
+  /**
+   * `"none"`: a public route, called without a token (the web-form capture only). API Gateway
+   * puts no authorizer on it and throttles it on its own, the local runtime checks no token, the
+   * OpenAPI document lists no security requirement, and the handler sees an anonymous caller.
+   * Every other route is `"jwt"`, the default.
+   */
+  readonly auth?: "jwt" | "none";
   readonly request: { readonly params?: Params; readonly query?: Query; readonly body?: Body };
   readonly response: {
     readonly status: 200 | 201 | 204;
     readonly body?: AnySchema;
     readonly description: string;
+    /** Also answers `text/csv` (with `Accept: text/csv` or `?format=csv`): an export. */
+    readonly csv?: boolean;
   };
   /** A creating POST: honours `Idempotency-Key`. */
   readonly idempotent?: boolean;
@@ -47,6 +56,9 @@ export const route = <
 >(
   declaration: RouteDeclaration<Id, Params, Query, Body>,
 ) => declaration;
+
+/** Whether a route is called without a token; see `RouteDeclaration.auth`. */
+export const isPublicRoute = (r: Pick<RouteDeclaration, "auth">) => r.auth === "none";
 
 /** `POST /contacts/{contactId}` — the key API Gateway puts in `event.routeKey`. */
 export const routeKey = (r: Pick<RouteDeclaration, "method" | "path">) => `${r.method} ${r.path}`;

@@ -3,7 +3,10 @@ import { companyKey } from "#lib/companies/keys";
 import { contactKey } from "#lib/contacts/keys";
 import { tableName } from "#lib/db/client";
 import { type ExtraItem, type ItemKey, WriteConflict } from "#lib/db/record-store";
+import { dealKey } from "#lib/deals/keys";
 import { DomainError } from "#lib/errors/domain-error";
+import { leadKey } from "#lib/leads/keys";
+import { ticketKey } from "#lib/tickets/keys";
 
 /**
  * The records that activities, tasks and comments link to, and that have a timeline, comments
@@ -25,6 +28,9 @@ export interface LinkableEntity {
 export const linkableEntities = {
   contact: { collection: "contacts", idParam: "contactId", idPrefix: "con", key: contactKey },
   company: { collection: "companies", idParam: "companyId", idPrefix: "co", key: companyKey },
+  deal: { collection: "deals", idParam: "dealId", idPrefix: "deal", key: dealKey },
+  lead: { collection: "leads", idParam: "leadId", idPrefix: "lead", key: leadKey },
+  ticket: { collection: "tickets", idParam: "ticketId", idPrefix: "tkt", key: ticketKey },
 } as const satisfies Record<string, LinkableEntity>;
 
 export type LinkableEntityName = keyof typeof linkableEntities;

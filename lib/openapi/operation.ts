@@ -1,5 +1,5 @@
 import type { z } from "zod/mini";
-import type { RouteDeclaration } from "#lib/http/route";
+import { isPublicRoute, type RouteDeclaration } from "#lib/http/route";
 import {
   COMMON_PROBLEM_STATUSES,
   headerRefs,
@@ -105,7 +105,14 @@ const successResponse = (route: RouteDeclaration, schemas: SchemaComponents): Re
   return {
     description,
     ...(Object.keys(headers).length > 0 ? { headers } : {}),
-    ...(schema ? { content: jsonContent(schema) } : {}),
+    ...(schema
+      ? {
+          content: {
+            ...jsonContent(schema),
+            ...(route.response.csv ? { "text/csv": { schema: { type: "string" } } } : {}),
+          },
+        }
+      : {}),
   };
 };
 
@@ -116,12 +123,16 @@ const problemStatuses = (route: RouteDeclaration): number[] => {
     ...(route.idempotent ? IDEMPOTENCY_PROBLEM_STATUSES : []),
     ...(route.conditional ? PRECONDITION_PROBLEM_STATUSES : []),
   ]);
+  // A public route checks no token, so it never answers 401.
+  if (isPublicRoute(route)) statuses.delete(401);
   return [...statuses].sort((a, b) => a - b);
 };
 
 const operationDescription = (route: RouteDeclaration): string =>
   [
-    `Roles: ${route.roles.join(", ")}.`,
+    isPublicRoute(route)
+      ? "Public: no token is needed. This route has its own, tighter throttling."
+      : `Roles: ${route.roles.join(", ")}.`,
     ...(route.idempotent
       ? [
           "Send an Idempotency-Key to make retries safe: a replay returns the first response, " +
@@ -157,7 +168,8 @@ export const buildOperation = (
     summary: route.summary,
     description: operationDescription(route),
     tags: [route.function],
-    security: [{ [SECURITY_SCHEME]: [...route.roles] }],
+    // An empty list overrides any document-wide requirement: the route takes no token.
+    security: isPublicRoute(route) ? [] : [{ [SECURITY_SCHEME]: [...route.roles] }],
     "x-roles": [...route.roles],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.request.body

@@ -17,4 +17,9 @@ export {
   type ScheduledInvocation,
   schedules,
 } from "#lib/wiring/schedules";
+export {
+  type StateMachineDeclaration,
+  stateMachineArnVariable,
+  stateMachines,
+} from "#lib/wiring/state-machines";
 export { type GlobalIndexDeclaration, type TableDeclaration, table } from "#lib/wiring/table";

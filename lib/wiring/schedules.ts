@@ -30,4 +30,31 @@ export const schedules: readonly ScheduleDeclaration[] = [
     expression: "rate(1 minute)",
     target: { function: "webhookSweeper" },
   },
+  {
+    name: "task-reminder-sweep",
+    description: "Fires the task reminders that are due: one task.reminder_due per reminder",
+    expression: "rate(1 minute)",
+    target: { function: "taskReminders" },
+  },
+  {
+    name: "lead-score-decay-review",
+    description:
+      "Nightly: rolls a new scoring model out to open leads and re-scores leads whose signals decayed",
+    expression: "cron(0 3 * * ? *)",
+    target: { function: "leadScoringReview" },
+  },
+  {
+    name: "analytics-rollup-hourly",
+    description:
+      "Rebuilds the weekly, monthly and derived analytics figures of the days that changed, and snapshots the open pipeline",
+    expression: "rate(1 hour)",
+    target: { function: "analyticsRollup" },
+  },
+  {
+    name: "analytics-rollup-nightly",
+    description:
+      "Closes the day: the same rollup at 23:55 UTC, so that each day's pipeline snapshot is taken in its last minutes",
+    expression: "cron(55 23 * * ? *)",
+    target: { function: "analyticsRollup" },
+  },
 ];

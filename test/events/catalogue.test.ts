@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalogueArtifacts } from "#events/artifacts";
 import { eventCatalogue } from "#events/catalogue";
@@ -30,10 +30,14 @@ describe("the event catalogue", () => {
     }
     const expected = new Set(catalogueArtifacts().map((a) => a.path));
     for (const folder of ["events/schemas", "events/examples"]) {
-      for (const file of readdirSync(join(projectRoot, folder))) {
-        expect(expected.has(`${folder}/${file}`), `${folder}/${file} has no detail-type`).toBe(
-          true,
-        );
+      // Recursive: the inbound catalogue's files are in `inbound/` under each folder.
+      for (const entry of readdirSync(join(projectRoot, folder), {
+        recursive: true,
+        withFileTypes: true,
+      })) {
+        if (!entry.isFile()) continue;
+        const file = relative(projectRoot, join(entry.parentPath, entry.name));
+        expect(expected.has(file), `${file} has no detail-type`).toBe(true);
       }
     }
   });

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { routeKey } from "#lib/http/route";
+import { isPublicRoute, routeKey } from "#lib/http/route";
 import { routes } from "#lib/wiring/routes";
-import { exampleConfig, type Synthesized, synthesize } from "#test/infra/synthesize";
+import { exampleConfig, exampleWith, type Synthesized, synthesize } from "#test/infra/synthesize";
 import { logicalIdOf, referencedId, resourcesOf } from "#test/infra/template-resources";
 
 const routeSchema = z.looseObject({
   RouteKey: z.string(),
   AuthorizationType: z.string(),
-  AuthorizerId: z.unknown(),
+  AuthorizerId: z.unknown().optional(),
   Target: z.object({
     "Fn::Join": z.tuple([z.literal(""), z.tuple([z.literal("integrations/"), z.unknown()])]),
   }),
@@ -31,6 +31,7 @@ const stageSchema = z.looseObject({
     ThrottlingRateLimit: z.number(),
     ThrottlingBurstLimit: z.number(),
   }),
+  RouteSettings: z.unknown().optional(),
 });
 const apiSchema = z.looseObject({
   ProtocolType: z.string(),
@@ -98,19 +99,67 @@ describe("the HTTP API", () => {
     }
   });
 
-  it("puts the JWT authorizer on every route", () => {
+  it("puts the JWT authorizer on every route but the declared public ones", () => {
     const authorizer = onlyOne(
       resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Authorizer", authorizerSchema),
       "authorizer",
     );
     expect(authorizer.properties.AuthorizerType).toBe("JWT");
     expect(authorizer.properties.IdentitySource).toEqual(["$request.header.Authorization"]);
+    const publicKeys = new Set(routes.filter(isPublicRoute).map(routeKey));
     for (const route of routesInTemplate()) {
-      expect(route.properties.AuthorizationType, route.properties.RouteKey).toBe("JWT");
-      expect(referencedId(route.properties.AuthorizerId), route.properties.RouteKey).toBe(
-        authorizer.logicalId,
-      );
+      const key = route.properties.RouteKey;
+      if (publicKeys.has(key)) {
+        expect(route.properties.AuthorizationType, key).toBe("NONE");
+        expect(route.properties.AuthorizerId, key).toBeUndefined();
+        continue;
+      }
+      expect(route.properties.AuthorizationType, key).toBe("JWT");
+      expect(referencedId(route.properties.AuthorizerId), key).toBe(authorizer.logicalId);
     }
+  });
+
+  it("has exactly these public routes: the web-form capture and the satisfaction survey", () => {
+    expect(routes.filter(isPublicRoute).map(routeKey)).toEqual([
+      "POST /web-forms/leads",
+      "GET /csat/{token}",
+      "POST /csat/{token}",
+    ]);
+  });
+
+  it("throttles the public route on its own, tighter than the stage", () => {
+    const { properties } = onlyOne(
+      resourcesOf(synthesized.template, "AWS::ApiGatewayV2::Stage", stageSchema),
+      "stage",
+    );
+    const survey = {
+      ThrottlingRateLimit: config.csat.rateLimit,
+      ThrottlingBurstLimit: config.csat.burstLimit,
+    };
+    expect(properties.RouteSettings).toEqual({
+      "POST /web-forms/leads": {
+        ThrottlingRateLimit: config.webForms.rateLimit,
+        ThrottlingBurstLimit: config.webForms.burstLimit,
+      },
+      "GET /csat/{token}": survey,
+      "POST /csat/{token}": survey,
+    });
+    expect(config.webForms.rateLimit).toBeLessThan(config.throttling.rateLimit);
+    expect(config.csat.rateLimit).toBeLessThan(config.throttling.rateLimit);
+  });
+
+  it("opens CORS to the web-form origins, and tells the function which origins it accepts", () => {
+    const origins = ["https://www.acme.example", "https://acme.example"];
+    const { template, stack } = synthesize(
+      exampleWith({ webForms: { rateLimit: 2, burstLimit: 4, allowedOrigins: origins } }),
+    );
+    const { properties } = onlyOne(
+      resourcesOf(template, "AWS::ApiGatewayV2::Api", apiSchema),
+      "api",
+    );
+    expect(properties.CorsConfiguration).toMatchObject({ AllowOrigins: origins });
+    const fn = template.toJSON().Resources[logicalIdOf(stack.functions.get("webForms"))];
+    expect(fn.Properties.Environment.Variables.WEB_FORM_ALLOWED_ORIGINS).toBe(origins.join(","));
   });
 
   it("trusts the stack's user pool as issuer and its app client as audience", () => {

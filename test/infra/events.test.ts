@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { eventCatalogue } from "#events/catalogue";
@@ -7,6 +8,7 @@ import { schemaFileOf } from "#events/json-schema";
 import { projectRoot } from "#infra/project-root";
 import { type FunctionName, functions } from "#lib/wiring/functions";
 import { rules } from "#lib/wiring/rules";
+import { schedules } from "#lib/wiring/schedules";
 import { actionsOf, statementsOfFunction } from "#test/infra/iam-statements";
 import { exampleWith, type Synthesized, synthesize } from "#test/infra/synthesize";
 import { logicalIdOf, referencedId, resourcesOf } from "#test/infra/template-resources";
@@ -83,9 +85,13 @@ describe("the event bus, its archive and its schema registry", () => {
     expect(archive?.properties.RetentionDays).toBe(90);
   });
 
-  it("registers exactly the catalogue's JSON Schemas, draft 4, as committed", () => {
-    const schemas = resourcesOf(synthesized.template, "AWS::EventSchemas::Schema", schemaSchema);
-    synthesized.template.resourceCountIs("AWS::EventSchemas::Registry", 1);
+  it("registers exactly the catalogue's JSON Schemas, draft 4, as committed, in a nested stack", () => {
+    // The schemas are most of the template's bytes: they live in a nested stack of their own.
+    synthesized.template.resourceCountIs("AWS::EventSchemas::Schema", 0);
+    synthesized.template.resourceCountIs("AWS::CloudFormation::Stack", 1);
+    const catalogue = Template.fromStack(synthesized.stack.events.catalogue);
+    const schemas = resourcesOf(catalogue, "AWS::EventSchemas::Schema", schemaSchema);
+    catalogue.resourceCountIs("AWS::EventSchemas::Registry", 1);
     expect(schemas.map((s) => s.properties.SchemaName).sort()).toEqual(
       eventCatalogue.map((definition) => `crm@${definition.detailType}`).sort(),
     );
@@ -95,6 +101,40 @@ describe("the event bus, its archive and its schema registry", () => {
       expect(JSON.parse(schema.properties.Content)).toEqual(
         JSON.parse(readFileSync(join(projectRoot, schemaFileOf(detailType)), "utf8")),
       );
+    }
+  });
+});
+
+describe("asynchronous invocations of event-driven functions", () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize();
+  });
+
+  const invokeConfigSchema = z.object({
+    FunctionName: z.unknown(),
+    MaximumRetryAttempts: z.number(),
+    MaximumEventAgeInSeconds: z.number(),
+    DestinationConfig: z.object({
+      OnFailure: z.object({ Destination: z.unknown() }),
+    }),
+  });
+
+  it("sends every rule and schedule target's failed invocations to one queue", () => {
+    const configs = resourcesOf(
+      synthesized.template,
+      "AWS::Lambda::EventInvokeConfig",
+      invokeConfigSchema,
+    );
+    const targets = new Set([...rules, ...schedules].map(({ target }) => target.function));
+    expect(configs.map((c) => referencedId(c.properties.FunctionName)).sort()).toEqual(
+      [...targets].map((name) => logicalIdOf(synthesized.stack.functions.get(name))).sort(),
+    );
+    const queueId = logicalIdOf(synthesized.stack.asyncFailures.queue);
+    for (const config of configs) {
+      expect(config.properties.MaximumRetryAttempts).toBe(2);
+      expect(config.properties.MaximumEventAgeInSeconds).toBe(6 * 3600);
+      expect(referencedId(config.properties.DestinationConfig.OnFailure.Destination)).toBe(queueId);
     }
   });
 });

@@ -5,7 +5,10 @@ import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { isPublicRoute } from "#lib/http/route";
 import { functions } from "#lib/wiring/functions";
+import { routes } from "#lib/wiring/routes";
+import { stateMachines } from "#lib/wiring/state-machines";
 import { buildApp, exampleConfig, type Synthesized, synthesize } from "#test/infra/synthesize";
 
 const reportSchema = z.looseObject({
@@ -44,7 +47,8 @@ describe("cdk-nag (AWS Solutions) during a real synthesis", () => {
     // Real esbuild bundling: this is the synthesis `npm run synth` performs.
     synthesized = synthesize(exampleConfig(), { full: true });
     assembly = synthesized.app.synth();
-  });
+    // Bundles every function (about 40) with esbuild: a minute alone, more beside other tests.
+  }, 360_000);
 
   it("reports no error that is not acknowledged", () => {
     const file = join(assembly.directory, "validation-report.json");
@@ -61,13 +65,58 @@ describe("cdk-nag (AWS Solutions) during a real synthesis", () => {
 
   it("acknowledges only the X-Ray wildcard, once per function role, with a reason", () => {
     const acknowledgements = acknowledgementsOf(synthesized).filter(
-      (acknowledgement) => !acknowledgement.id.endsWith("AwsSolutions-SQS3"),
+      (acknowledgement) =>
+        !acknowledgement.id.endsWith("AwsSolutions-SQS3") &&
+        !acknowledgement.id.endsWith("AwsSolutions-APIG4") &&
+        !acknowledgement.path.includes("/Workflows/") &&
+        !acknowledgement.id.includes(":execution:"),
     );
     expect(acknowledgements).toHaveLength(Object.keys(functions).length);
     for (const acknowledgement of acknowledgements) {
       expect(acknowledgement.id).toMatch(/AwsSolutions-IAM5\[Resource::\*\]$/);
       expect(acknowledgement.path).toMatch(/\/Functions\/\w+Role$/);
       expect(acknowledgement.reason).toMatch(/xray:PutTraceSegments/);
+    }
+  });
+
+  it("acknowledges the executions' wildcard only on the roles of the functions that stop them", () => {
+    const executions = acknowledgementsOf(synthesized).filter((acknowledgement) =>
+      acknowledgement.id.includes(":execution:"),
+    );
+    expect(executions.map((acknowledgement) => acknowledgement.path).sort()).toEqual(
+      stateMachines
+        .flatMap((declaration) => declaration.stoppedBy ?? [])
+        .map((fn) => `${synthesized.stack.functions.get(fn).node.path}Role`)
+        .sort(),
+    );
+    for (const acknowledgement of executions) {
+      expect(acknowledgement.reason).toMatch(/may stop the executions of the [\w-]+ state machine/);
+    }
+  });
+
+  it("acknowledges on each state machine's role only the log delivery and X-Ray wildcard", () => {
+    const workflows = acknowledgementsOf(synthesized).filter((acknowledgement) =>
+      acknowledgement.path.includes("/Workflows/"),
+    );
+    expect(workflows).toHaveLength(synthesized.stack.workflows.stateMachines.size);
+    for (const acknowledgement of workflows) {
+      expect(acknowledgement.id).toMatch(/AwsSolutions-IAM5\[Resource::\*\]$/);
+      expect(acknowledgement.path).toMatch(/\/Workflows\/[\w-]+Role$/);
+      expect(acknowledgement.reason).toMatch(/logs:CreateLogDelivery.*xray:PutTraceSegments/s);
+    }
+  });
+
+  it("acknowledges APIG4 (no authorization) only on the public routes, with a reason", () => {
+    const unauthorized = acknowledgementsOf(synthesized).filter((acknowledgement) =>
+      acknowledgement.id.endsWith("AwsSolutions-APIG4"),
+    );
+    expect(unauthorized.map((acknowledgement) => acknowledgement.path)).toEqual(
+      routes
+        .filter(isPublicRoute)
+        .map((route) => `${synthesized.stack.api.node.path}/${route.operationId}`),
+    );
+    for (const acknowledgement of unauthorized) {
+      expect(acknowledgement.reason).toMatch(/anonymous.*throttling/s);
     }
   });
 

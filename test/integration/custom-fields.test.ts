@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "#lib/auth/principal";
+import { createCompany } from "#lib/companies/service";
 import { createContact, getContact, updateContact } from "#lib/contacts/service";
 import { loadDefinitions } from "#lib/custom-fields/definitions";
 import {
@@ -67,6 +68,27 @@ describe("custom field definitions", () => {
 });
 
 describe("values checked against definitions", () => {
+  it("accepts a value of a field defined after the definitions were cached", async () => {
+    // Warm the per-instance cache, then define an optional field behind its back: the cached
+    // definitions refuse the value as unknown, so the write must retry with fresh ones.
+    await loadDefinitions("company");
+    await createCustomField(
+      { entity: "company", key: "tier", label: "Tier", type: "text", required: false },
+      admin,
+    );
+    const made = await createCompany(
+      { name: "Cached Ltd", tags: [], customFields: { tier: "gold" } },
+      admin,
+    );
+    expect(made.customFields).toEqual({ tier: "gold" });
+    expect(
+      await rejectionOf(
+        createCompany({ name: "Typo Ltd", tags: [], customFields: { teir: "gold" } }, admin),
+      ),
+    ).toMatchObject({ code: "company.invalid_custom_fields" });
+    await deleteCustomField("company", "tier", 1, admin);
+  });
+
   it("enforces a field defined after the definitions were cached, without a restart", async () => {
     // Warm the per-instance cache with no definitions...
     expect((await loadDefinitions("contact")).definitions.size).toBe(0);

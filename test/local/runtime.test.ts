@@ -100,7 +100,7 @@ describe("the local runtime", () => {
   });
 
   it("answers 404 and 405 as the gateway, not the handler", async () => {
-    expect((await crm.as("admin").get<Problem>("/deals")).body.code).toBe("route.not_found");
+    expect((await crm.as("admin").get<Problem>("/invoices")).body.code).toBe("route.not_found");
     const wrongMethod = await crm.as("admin").put<Problem>("/contacts", {});
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET, POST");

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { type RouteDeclaration, route } from "#lib/http/route";
+import { isPublicRoute, type RouteDeclaration, route } from "#lib/http/route";
 import {
   buildCommittedDocument,
   OPENAPI_DOCUMENT_PATH,
@@ -123,17 +123,21 @@ describe("operations", () => {
     expect(documented.sort()).toEqual(routes.map(key).sort());
   });
 
-  it.each(routes)("$operationId requires a bearer token and documents its roles", (r) => {
-    const op = operation(r.operationId);
-    expect(op.security).toEqual([{ bearerAuth: [...r.roles] }]);
-    expect(op["x-roles"]).toEqual([...r.roles]);
-    expect(op.description).toContain(`Roles: ${r.roles.join(", ")}.`);
-    expect(op.summary).toBe(r.summary);
-  });
+  it.each(routes.filter((r) => !isPublicRoute(r)))(
+    "$operationId requires a bearer token and documents its roles",
+    (r) => {
+      const op = operation(r.operationId);
+      expect(op.security).toEqual([{ bearerAuth: [...r.roles] }]);
+      expect(op["x-roles"]).toEqual([...r.roles]);
+      expect(op.description).toContain(`Roles: ${r.roles.join(", ")}.`);
+      expect(op.summary).toBe(r.summary);
+    },
+  );
 
   it.each(routes)("$operationId documents the shared and its own problem responses", (r) => {
     const op = operation(r.operationId);
-    for (const status of [...COMMON_PROBLEM_STATUSES, ...(r.errors ?? [])]) {
+    const shared = COMMON_PROBLEM_STATUSES.filter((status) => !isPublicRoute(r) || status !== 401);
+    for (const status of [...shared, ...(r.errors ?? [])]) {
       expect(response(op, status)?.content, `${r.operationId} ${status}`).toEqual({
         "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
       });
@@ -141,8 +145,23 @@ describe("operations", () => {
   });
 
   it.each(routes.filter((r) => r.request.body))("$operationId rejects unknown body fields", (r) => {
-    expect(requestSchemaOf(operation(r.operationId)).additionalProperties).toBe(false);
+    const schema = requestSchemaOf(operation(r.operationId));
+    // A body that is a union (an activity, by type) is strict in every branch.
+    const branches = (schema.oneOf ?? [schema]) as (SchemaObject | Reference)[];
+    for (const branch of branches) {
+      expect(deref<SchemaObject>(branch).additionalProperties).toBe(false);
+    }
   });
+
+  it.each(routes.filter(isPublicRoute))(
+    "$operationId is public: no security requirement and no 401",
+    (r) => {
+      const op = operation(r.operationId);
+      expect(op.security).toEqual([]);
+      expect(op.description).toContain("Public: no token is needed.");
+      expect(response(op, 401)).toBeUndefined();
+    },
+  );
 
   it("declares the bearer JWT scheme", () => {
     expect(built.components.securitySchemes.bearerAuth).toMatchObject({

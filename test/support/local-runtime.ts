@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inject } from "vitest";
+import { inject, vi } from "vitest";
 import type { Role } from "#lib/auth/roles";
 import { loadSigningKey, mintToken } from "#local/auth";
 import type { LocalEventBus } from "#local/event-bus";
@@ -63,6 +63,12 @@ export interface TestRuntime {
   /** A client that sends no token. */
   readonly anonymous: ApiClient;
   token(roles: Role | readonly Role[], userId?: string, ttlSeconds?: number): Promise<string>;
+  /**
+   * Stops this runtime and starts a new one on the same table and data folder (signing key,
+   * stream checkpoint, bus archive), as a developer's Ctrl-C and `npm start` would; the new one
+   * has its own bus (`events()` starts empty) and cleans up on `stop()`.
+   */
+  restart(): Promise<TestRuntime>;
   stop(): Promise<void>;
 }
 
@@ -113,8 +119,8 @@ export const createApiClient = (
   };
 };
 
-export const startTestRuntime = async (): Promise<TestRuntime> => {
-  const dataDir = await mkdtemp(join(tmpdir(), "crm-e2e-"));
+/** A restart reuses the table, which outlives a runtime only in the run's shared DynamoDB Local. */
+const start = async (dataDir: string, tableName: string): Promise<TestRuntime> => {
   const sharedEndpoint = inject("dynamoEndpoint");
   let runtime: LocalRuntime;
   try {
@@ -124,7 +130,7 @@ export const startTestRuntime = async (): Promise<TestRuntime> => {
       inMemory: true,
       dynamoPort: sharedEndpoint ? 0 : await freePort(ALL_INTERFACES),
       ...(sharedEndpoint ? { dynamoEndpoint: sharedEndpoint } : {}),
-      tableName: uniqueTableName("e2e"),
+      tableName,
       quiet: true,
       // Fast enough that tests wait milliseconds for their events, not seconds.
       streamPollIntervalMs: 50,
@@ -153,9 +159,19 @@ export const startTestRuntime = async (): Promise<TestRuntime> => {
       });
     },
     anonymous: createApiClient(runtime.url),
+    restart: async () => {
+      await runtime.stop();
+      // A restarted runtime is a new process: its handler modules load afresh and read the new
+      // runtime's settings (the stream publisher binds its client to the bus's endpoint at load).
+      vi.resetModules();
+      return start(dataDir, tableName);
+    },
     stop: async () => {
       await runtime.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 };
+
+export const startTestRuntime = async (): Promise<TestRuntime> =>
+  start(await mkdtemp(join(tmpdir(), "crm-e2e-")), uniqueTableName("e2e"));

@@ -99,7 +99,7 @@ describe("subscribing", () => {
     ],
     [
       "an unknown entity",
-      { ...valid, eventTypes: ["deal.*"] },
+      { ...valid, eventTypes: ["invoice.*"] },
       "body.eventTypes.0",
       /No events exist/,
     ],

@@ -1,0 +1,91 @@
+import { DELETERS, READERS, WRITERS } from "#lib/auth/roles";
+import {
+  createDealBody,
+  dealDetail,
+  dealParams,
+  dealView,
+  listDealsQuery,
+  moveDealBody,
+  updateDealBody,
+} from "#lib/deals/schema";
+import { route } from "#lib/http/route";
+import { pageOf } from "#lib/records/common-schema";
+
+export const dealRoutes = [
+  route({
+    operationId: "createDeal",
+    method: "POST",
+    path: "/deals",
+    function: "deals",
+    summary: "Create a deal in a pipeline stage",
+    roles: WRITERS,
+    request: { body: createDealBody },
+    response: { status: 201, body: dealView, description: "The created deal" },
+    idempotent: true,
+    errors: [409, 422],
+  }),
+  route({
+    operationId: "listDeals",
+    method: "GET",
+    path: "/deals",
+    function: "deals",
+    summary:
+      "List deals, soonest expected close first: a board column (pipelineId and stageId), a pipeline, an owner, a contact or a company",
+    roles: READERS,
+    request: { query: listDealsQuery },
+    response: { status: 200, body: pageOf(dealView), description: "A page of deals" },
+  }),
+  route({
+    operationId: "getDeal",
+    method: "GET",
+    path: "/deals/{dealId}",
+    function: "deals",
+    summary: "Get a deal, with its stage history, rotting flag and engagement",
+    roles: READERS,
+    request: { params: dealParams },
+    response: {
+      status: 200,
+      body: dealDetail,
+      description: "The deal with its engagement; its ETag is its version",
+    },
+    errors: [404],
+  }),
+  route({
+    operationId: "updateDeal",
+    method: "PATCH",
+    path: "/deals/{dealId}",
+    function: "deals",
+    summary: "Change some fields of a deal (its stage changes with POST /deals/{dealId}/stage)",
+    roles: WRITERS,
+    request: { params: dealParams, body: updateDealBody },
+    response: { status: 200, body: dealView, description: "The updated deal" },
+    conditional: true,
+    errors: [404, 412, 422],
+  }),
+  route({
+    operationId: "deleteDeal",
+    method: "DELETE",
+    path: "/deals/{dealId}",
+    function: "deals",
+    summary: "Delete a deal",
+    roles: DELETERS,
+    request: { params: dealParams },
+    response: { status: 204, description: "Deleted" },
+    conditional: true,
+    errors: [404, 412],
+  }),
+  route({
+    operationId: "moveDeal",
+    method: "POST",
+    path: "/deals/{dealId}/stage",
+    function: "deals",
+    summary:
+      "Move a deal to a stage: records the stage history; a closed-won stage wins it, a closed-lost stage loses it (with a reason)",
+    roles: WRITERS,
+    request: { params: dealParams, body: moveDealBody },
+    response: { status: 200, body: dealView, description: "The moved deal" },
+    idempotent: true,
+    conditional: true,
+    errors: [404, 409, 412, 422],
+  }),
+] as const;
