@@ -230,6 +230,6 @@ export const ticketScenarios: readonly CostScenario[] = [
       ...(await ticketRequest(f, "POST /tickets/{ticketId}/replies")),
       body: { body: "We are on it.", visibility: "public" },
     }),
-    note: "Reads the ticket (a closed one is refused before anything is written); logs the reply as an activity (one transaction: the activity, its copies on the ticket's and the requester's timelines, and their existence checks); then records it on the ticket (a read and a conditional write, which stamps the first response).",
+    note: "Reads the ticket, then one transaction: the reply's activity, its copies on the ticket's and the requester's timelines, the requester's existence check, and the ticket's conditional write that records the reply (and stamps the first response).",
   },
 ];

@@ -10,6 +10,8 @@ import { timelinePlan } from "#lib/activities/timeline";
 import type { Principal } from "#lib/auth/principal";
 import {
   createRecord,
+  creationItems,
+  type ExtraItem,
   getRecord,
   itemExists,
   listRecords,
@@ -22,6 +24,7 @@ import {
   type LinkableEntityName,
   linkableEntities,
   linkedRecordExists,
+  type RecordRef,
 } from "#lib/linked-records/registry";
 import { newId } from "#lib/records/ids";
 import { mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
@@ -49,6 +52,54 @@ export interface CreateActivityOptions {
   readonly direction?: "inbound" | "outbound";
 }
 
+const newActivity = (
+  input: CreateActivity,
+  actor: Principal,
+  options: CreateActivityOptions,
+): Activity => {
+  const now = new Date().toISOString();
+  return {
+    ...input,
+    occurredAt: normalizeTime(input.occurredAt),
+    ownerId: input.ownerId ?? actor.userId,
+    id: options.id ?? newId("act"),
+    ...(options.origin ? { origin: { ...options.origin } } : {}),
+    ...(options.visibility ? { visibility: options.visibility } : {}),
+    ...(options.direction ? { direction: options.direction } : {}),
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: actor.userId,
+    updatedBy: actor.userId,
+  };
+};
+
+/**
+ * For a capability that logs an activity in its own transaction (a ticket reply, written with
+ * the ticket): the activity and the items that create it with its timeline copies, checking
+ * that every linked record exists except `writtenByCaller`, the record the caller's transaction
+ * writes itself (one transaction may touch an item only once). Nothing is written; a missing
+ * linked record fails the transaction with a `WriteConflict` that `explainMissingLinks` reads.
+ */
+export const activityCreation = (
+  input: CreateActivity,
+  actor: Principal,
+  options: CreateActivityOptions & { readonly writtenByCaller: RecordRef },
+): { readonly activity: Activity; readonly items: readonly ExtraItem[] } => {
+  const activity = newActivity(input, actor, options);
+  const checked = input.links.filter(
+    (link) =>
+      link.entity !== options.writtenByCaller.entity || link.id !== options.writtenByCaller.id,
+  );
+  return {
+    activity,
+    items: [
+      ...creationItems(activityModel, activity, "activity"),
+      ...checked.map(linkedRecordExists),
+    ],
+  };
+};
+
 const sameOrigin = (a: ActivityOrigin | undefined, b: ActivityOrigin | undefined) =>
   a?.source === b?.source && a?.externalId === b?.externalId;
 
@@ -65,21 +116,7 @@ export const createActivity = async (
   actor: Principal,
   options: CreateActivityOptions = {},
 ): Promise<Activity> => {
-  const now = new Date().toISOString();
-  const activity: Activity = {
-    ...input,
-    occurredAt: normalizeTime(input.occurredAt),
-    ownerId: input.ownerId ?? actor.userId,
-    id: options.id ?? newId("act"),
-    ...(options.origin ? { origin: { ...options.origin } } : {}),
-    ...(options.visibility ? { visibility: options.visibility } : {}),
-    ...(options.direction ? { direction: options.direction } : {}),
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    createdBy: actor.userId,
-    updatedBy: actor.userId,
-  };
+  const activity = newActivity(input, actor, options);
   try {
     await createRecord(activityModel, activity, input.links.map(linkedRecordExists));
     return activity;

@@ -1,12 +1,18 @@
-import type { Activity } from "#lib/activities/schema";
-import { createActivity, deleteActivity } from "#lib/activities/service";
+import type { Activity, CreateActivity } from "#lib/activities/schema";
+import { activityCreation } from "#lib/activities/service";
 import type { Principal } from "#lib/auth/principal";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import { createRecord, type ExtraItem, getRecord, getRecordWith } from "#lib/db/record-store";
+import {
+  createRecord,
+  type ExtraItem,
+  getRecord,
+  getRecordWith,
+  WriteConflict,
+} from "#lib/db/record-store";
 import { engagementKey, removeEngagement } from "#lib/engagement/keys";
 import { engagementOf } from "#lib/engagement/state";
-import { DomainError, notFound } from "#lib/errors/domain-error";
+import { notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import {
   explainMissingLinks,
@@ -154,74 +160,76 @@ const REPLY_TITLES = {
 } as const;
 
 /**
- * Logs the reply as an activity on the ticket's timeline and the requester's (a note, with its
- * `visibility`, and for a public reply its direction): through the activities service, which
- * checks the linked records exist. A requester who was deleted since leaves the reply on the
- * ticket's timeline only.
+ * The reply as an activity on the ticket's timeline and the requester's (a note, with its
+ * `visibility`, and for a public reply its direction), under `id`.
  */
-const logReply = async (ticket: Ticket, input: ReplyInput, actor: Principal, at: Date) => {
-  const activity = (links: RecordRef[]) =>
-    createActivity(
-      {
-        type: "note",
-        occurredAt: at.toISOString(),
-        title: `${REPLY_TITLES[input.visibility][input.author]}: ${ticket.subject}`.slice(0, 300),
-        body: input.body,
-        links,
-      },
-      actor,
-      {
-        visibility: input.visibility,
-        ...(input.visibility === "public"
-          ? { direction: input.author === "agent" ? "outbound" : "inbound" }
-          : {}),
-      },
-    );
-  const ticketRef: RecordRef = { entity: "ticket", id: ticket.id };
-  try {
-    return await activity([ticketRef, requesterRef(ticket.requesterId)]);
-  } catch (error) {
-    const requesterGone =
-      error instanceof DomainError &&
-      Array.isArray(error.extensions.missing) &&
-      error.extensions.missing.length === 1 &&
-      error.extensions.missing[0] === `contact:${ticket.requesterId}`;
-    if (!requesterGone) throw error;
-    return activity([ticketRef]);
-  }
+const replyActivity = (
+  ticket: Ticket,
+  input: ReplyInput,
+  links: readonly RecordRef[],
+  at: Date,
+): CreateActivity => ({
+  type: "note",
+  occurredAt: at.toISOString(),
+  title: `${REPLY_TITLES[input.visibility][input.author]}: ${ticket.subject}`.slice(0, 300),
+  body: input.body,
+  links: [...links],
+});
+
+const isMissing = (error: unknown, ref: RecordRef) => {
+  const label = linkedRecordExists(ref).label;
+  return (
+    error instanceof WriteConflict &&
+    error.targets.some((target) => target.kind === "extra" && target.label === label)
+  );
 };
 
 /**
- * A public reply or an internal note. The reply is an activity (see `logReply`); the ticket then
- * records it (`lastReply`, and for an agent's first public reply `firstRespondedAt` with the
- * first-response clock stopped) in a write announced as `ticket.replied`. A closed ticket is a
- * 409 before anything is written; should it close between the two writes, the activity is
- * deleted again, so a refused reply leaves nothing behind.
+ * A public reply or an internal note, in ONE transaction with the ticket: the reply's activity
+ * (with its timeline copies) and the ticket's record of it (`lastReply`, and for an agent's
+ * first public reply `firstRespondedAt` with the first-response clock stopped), announced as
+ * `ticket.replied`. A closed ticket is a 409 and nothing is written. A requester deleted since
+ * leaves the reply on the ticket's timeline only.
  */
 export const replyToTicket = async (
   id: string,
   input: ReplyInput,
   actor: Principal,
 ): Promise<{ reply: Activity; ticket: TicketView }> => {
-  const before = await getRecord(ticketModel, id);
-  if (!before) throw notFound("ticket", id);
-  if (before.status === "closed") throw ticketClosed(before);
   const now = new Date();
-  const reply = await logReply(before, input, actor, now);
-  try {
+  const replyId = newId("act");
+  const ticketRef: RecordRef = { entity: "ticket", id };
+  const write = async (withRequester: boolean) => {
+    let reply: Activity | undefined;
     const ticket = await mutateRecord(ticketModel, id, undefined, (current) => {
+      if (current.status === "closed") throw ticketClosed(current);
+      const links = withRequester ? [ticketRef, requesterRef(current.requesterId)] : [ticketRef];
+      const created = activityCreation(replyActivity(current, input, links, now), actor, {
+        id: replyId,
+        writtenByCaller: ticketRef,
+        visibility: input.visibility,
+        ...(input.visibility === "public"
+          ? { direction: input.author === "agent" ? "outbound" : "inbound" }
+          : {}),
+      });
+      reply = created.activity;
       const { ticket: after, changeVerb } = applyReply(
         current,
-        { activityId: reply.id, visibility: input.visibility, author: input.author },
+        { activityId: replyId, visibility: input.visibility, author: input.author },
         actor.userId,
         now,
       );
-      return { after, ...(changeVerb ? { changeVerb } : {}) };
+      return { after, extra: created.items, ...(changeVerb ? { changeVerb } : {}) };
     });
+    if (!reply) throw new Error("unreachable: the mutation always builds the reply");
     return { reply, ticket: viewOf(ticket, now) };
+  };
+  try {
+    return await write(true);
   } catch (error) {
-    await deleteActivity(reply.id, reply.version, actor);
-    throw error;
+    const requester = (await getRecord(ticketModel, id))?.requesterId;
+    if (!requester || !isMissing(error, requesterRef(requester))) throw error;
+    return write(false);
   }
 };
 

@@ -69,7 +69,7 @@ describe("the cost of the ticket and SLA policy routes", () => {
     }
   });
 
-  it("replies with a read, the activity's transaction, and the ticket's read and write", () => {
-    expect(requestsOf("replyToTicket")).toEqual({ GetItem: 2, TransactWriteItems: 2 });
+  it("replies with one read and one transaction for the reply and the ticket together", () => {
+    expect(requestsOf("replyToTicket")).toEqual({ GetItem: 1, TransactWriteItems: 1 });
   });
 });
