@@ -116,13 +116,6 @@ export const appliedMarkKey = (eventId: string): ItemKey => ({
   sk: "analytics#applied",
 });
 
-/**
- * An applied mark outlives every redelivery: EventBridge retries a target for 24 hours at most,
- * and a dead letter waits 14 days in its queue before an operator could redrive it. A record's
- * state outlives the record by as long, so a late event of a deleted record is still known stale.
- */
-export const APPLIED_MARK_TTL_SECONDS = 15 * 24 * 60 * 60;
-
 export const recordStateKey = (entity: string, id: string): ItemKey => ({
   pk: `analytics#state#${entity}#${id}`,
   sk: "analytics#state",

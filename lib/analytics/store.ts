@@ -10,7 +10,6 @@ import {
 import * as z from "zod/mini";
 import type { Increment } from "#lib/analytics/increments";
 import {
-  APPLIED_MARK_TTL_SECONDS,
   APPLIED_MARK_TYPE,
   appliedMarkKey,
   COUNTER_TYPE,
@@ -26,12 +25,11 @@ import {
 import type { MetricId } from "#lib/analytics/metrics";
 import { documentClient, tableName } from "#lib/db/client";
 import type { ItemKey } from "#lib/db/record-store";
+import { appliedMarkTtl, putAppliedMark } from "#lib/events/applied-mark";
 
 /** The table access of analytics: the counting transaction, and reads and writes of rollup items. */
 
 export type Item = Record<string, unknown>;
-
-const ttlAfter = (now: Date, seconds: number) => Math.floor(now.getTime() / 1000) + seconds;
 
 // Record states ----------------------------------------------------------------------------------
 
@@ -153,18 +151,7 @@ export const writeCounting = async (
   state: StateChange | undefined,
   now = new Date(),
 ): Promise<CountingOutcome> => {
-  const mark = {
-    Put: {
-      TableName: tableName(),
-      Item: {
-        ...appliedMarkKey(eventId),
-        entityType: APPLIED_MARK_TYPE,
-        appliedAt: now.toISOString(),
-        ttl: ttlAfter(now, APPLIED_MARK_TTL_SECONDS),
-      },
-      ConditionExpression: "attribute_not_exists(pk)",
-    },
-  };
+  const mark = putAppliedMark(appliedMarkKey(eventId), APPLIED_MARK_TYPE, now);
   const stateWrite = state
     ? [
         {
@@ -178,7 +165,9 @@ export const writeCounting = async (
               seq: state.seq,
               increments: state.increments,
               countedAt: now.toISOString(),
-              ...(state.deleted ? { ttl: ttlAfter(now, APPLIED_MARK_TTL_SECONDS) } : {}),
+              // A deleted record's state outlives it as long as a mark, so a late event of it
+              // is still known stale.
+              ...(state.deleted ? { ttl: appliedMarkTtl(now) } : {}),
             },
             ConditionExpression:
               state.fromSeq === undefined ? "attribute_not_exists(pk)" : "seq = :from",

@@ -30,12 +30,6 @@ export const appliedMarkKey = (eventId: string, recordKey: ItemKey): ItemKey => 
   sk: recordKey.pk,
 });
 
-/**
- * A mark outlives every redelivery: EventBridge retries a target for 6 hours, and a dead letter
- * waits at most 14 days in its queue before an operator could redrive it.
- */
-export const APPLIED_MARK_TTL_SECONDS = 15 * 24 * 60 * 60;
-
 export const ENGAGEMENT_ENTITY_TYPE = "engagement";
 export const APPLIED_MARK_ENTITY_TYPE = "engagement-applied";
 

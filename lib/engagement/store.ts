@@ -6,12 +6,12 @@ import { documentClient, tableName } from "#lib/db/client";
 import type { ItemKey } from "#lib/db/record-store";
 import {
   APPLIED_MARK_ENTITY_TYPE,
-  APPLIED_MARK_TTL_SECONDS,
   appliedMarkKey,
   countAttribute,
   ENGAGEMENT_ENTITY_TYPE,
   engagementKey,
 } from "#lib/engagement/keys";
+import { putAppliedMark } from "#lib/events/applied-mark";
 
 /** The record's `lastActivityAt` as stored now (null: none yet). */
 export const readLastActivityAt = async (recordKey: ItemKey): Promise<string | null> => {
@@ -141,18 +141,7 @@ export const writeEngagement = async (
               },
             },
           },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...appliedMarkKey(eventId, recordKey),
-                entityType: APPLIED_MARK_ENTITY_TYPE,
-                appliedAt: now.toISOString(),
-                ttl: Math.floor(now.getTime() / 1000) + APPLIED_MARK_TTL_SECONDS,
-              },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
+          putAppliedMark(appliedMarkKey(eventId, recordKey), APPLIED_MARK_ENTITY_TYPE, now),
         ],
       }),
     );
