@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "#local/data-dir";
 import { JAVA_REQUIRED } from "#local/dynamodb-local";
 import { ALL_INTERFACES, freePort } from "#local/ports";
-import { runScript, tsxCommand } from "#test/local/fixtures/run-script";
+import { runScript, scriptArgs } from "#test/local/fixtures/run-script";
 
 /**
- * `npm start` as a developer runs it: a separate process (tsx, then node, then Java), stopped
+ * `npm start` as a developer runs it: a separate process (node with tsx's loader, then Java), stopped
  * with a signal. Each case gets its own data folder, whose path is on Java's command line; that
  * lets us find exactly our Java process, whatever else runs DynamoDB Local on this machine.
  */
@@ -45,8 +45,7 @@ interface Started {
 }
 
 const start = (args: readonly string[], env: NodeJS.ProcessEnv = process.env): Started => {
-  const [node, tsx] = tsxCommand;
-  const child = spawn(node, [tsx, "local/start.ts", ...args], { cwd: repoRoot, env });
+  const child = spawn(process.execPath, scriptArgs("local/start.ts", args), { cwd: repoRoot, env });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
