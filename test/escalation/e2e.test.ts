@@ -38,10 +38,11 @@ beforeAll(async () => {
     targets: {
       low: { firstResponseSeconds: 600, resolutionSeconds: 6000 },
       normal: { firstResponseSeconds: 600, resolutionSeconds: 6000 },
-      high: { firstResponseSeconds: 3, resolutionSeconds: 600 },
-      // Long enough for the timer to start (the event goes through the stream and the bus)
-      // before the warning is due, even on a busy machine.
-      urgent: { firstResponseSeconds: 4, resolutionSeconds: 600 },
+      // Long enough for the timer to start (the event goes through the stream and the bus),
+      // and for the test's next request to land, before the warning is due, even on a busy
+      // machine.
+      high: { firstResponseSeconds: 6, resolutionSeconds: 600 },
+      urgent: { firstResponseSeconds: 6, resolutionSeconds: 600 },
     },
     warningFraction: 0.5,
     escalationOwnerId: ESCALATION_OWNER,
