@@ -1,12 +1,10 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { timelineOperationOf } from "#lib/activities/routes";
-import { documentClient, tableName } from "#lib/db/client";
 import {
   LINKABLE_ENTITY_NAMES,
   type LinkableEntityName,
   linkableEntities,
 } from "#lib/linked-records/registry";
-import { newId } from "#lib/records/ids";
+import { linkableRecord } from "./linkable-record.ts";
 import type { CostScenario, Fixtures } from "./route-scenarios.ts";
 
 /**
@@ -16,22 +14,6 @@ import type { CostScenario, Fixtures } from "./route-scenarios.ts";
 const READ_BEFORE_WRITE =
   "Reads the activity first (GetItem): the old links say which timeline copies to move or " +
   "delete, the stored type which fields the patch may set, and the version is the condition.";
-
-/**
- * A record of any linkable entity, put straight into the table (setup, not counted): a link and
- * a timeline only need its main item to exist.
- */
-const linkableRecord = async (entity: LinkableEntityName) => {
-  const { idPrefix, key } = linkableEntities[entity];
-  const id = newId(idPrefix);
-  await documentClient.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...key(id), entityType: entity, id, version: 1 },
-    }),
-  );
-  return { entity, id };
-};
 
 /** A call logged through the API on the given records, as setup; returns its id. */
 const loggedCall = async (f: Fixtures, links: readonly { entity: string; id: string }[]) => {

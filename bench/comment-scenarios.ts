@@ -1,12 +1,10 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createCommentOperationOf, listCommentsOperationOf } from "#lib/comments/routes";
-import { documentClient, tableName } from "#lib/db/client";
 import {
   LINKABLE_ENTITY_NAMES,
   type LinkableEntityName,
   linkableEntities,
 } from "#lib/linked-records/registry";
-import { newId } from "#lib/records/ids";
+import { linkableRecord } from "./linkable-record.ts";
 import type { CostScenario, Fixtures } from "./route-scenarios.ts";
 
 /**
@@ -14,22 +12,6 @@ import type { CostScenario, Fixtures } from "./route-scenarios.ts";
  * the linkable-record registry (so an entity added there is measured with no change here), the
  * routes on one comment, and the caller's mentions.
  */
-
-/**
- * A record of any linkable entity, put straight into the table (setup, not counted): commenting
- * only needs its main item to exist, so every entity gets its scenarios without a fixture.
- */
-const linkableRecord = async (entity: LinkableEntityName) => {
-  const { idPrefix, key } = linkableEntities[entity];
-  const id = newId(idPrefix);
-  await documentClient.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...key(id), entityType: entity, id, version: 1 },
-    }),
-  );
-  return id;
-};
 
 const pathOf = (entity: LinkableEntityName) => {
   const { collection, idParam } = linkableEntities[entity];
@@ -52,7 +34,7 @@ const postComment = async (
 
 /** A contact with one comment (setup), for the routes on one comment. */
 const contactComment = async (f: Fixtures, body = "Call back on Monday, @sales-1?") => {
-  const contactId = await linkableRecord("contact");
+  const contactId = (await linkableRecord("contact")).id;
   return { contactId, commentId: await postComment(f, "contact", contactId, { body }) };
 };
 
@@ -71,7 +53,7 @@ const perRecord = (entity: LinkableEntityName): CostScenario[] => {
       budget: "list",
       expectStatus: 200,
       prepare: async (f) => {
-        const recordId = await linkableRecord(entity);
+        const recordId = (await linkableRecord(entity)).id;
         const root = await postComment(f, entity, recordId, { body: "First thread" });
         await postComment(f, entity, recordId, { body: "A reply", parentId: root });
         await postComment(f, entity, recordId, { body: "Second thread" });
@@ -86,7 +68,7 @@ const perRecord = (entity: LinkableEntityName): CostScenario[] => {
       expectStatus: 200,
       prepare: async () => ({
         routeKey: `GET ${routePath}`,
-        pathParameters: { [idParam]: await linkableRecord(entity) },
+        pathParameters: { [idParam]: (await linkableRecord(entity)).id },
       }),
       note:
         "Only an empty first page checks with a GetItem that the record exists, so an unknown " +
@@ -100,7 +82,7 @@ const perRecord = (entity: LinkableEntityName): CostScenario[] => {
       expectStatus: 201,
       prepare: async () => ({
         routeKey: `POST ${routePath}`,
-        pathParameters: { [idParam]: await linkableRecord(entity) },
+        pathParameters: { [idParam]: (await linkableRecord(entity)).id },
         body: { body: "@sales-1 and @support-2: the renewal is due, who calls?" },
       }),
       note:

@@ -7,6 +7,7 @@ import { csatScenarios } from "./csat-scenarios.ts";
 import { dealScenarios } from "./deal-scenarios.ts";
 import { forecastScenarios } from "./forecast-scenarios.ts";
 import { callExpecting, type Handlers, type RouteRequest, type RouteResponse } from "./handlers.ts";
+import { historyScenarios } from "./history-scenarios.ts";
 import { leadConversionScenarios } from "./lead-conversion-scenarios.ts";
 import { leadScenarios } from "./lead-scenarios.ts";
 import { leadScoringScenarios } from "./lead-scoring-scenarios.ts";
@@ -468,34 +469,7 @@ export const costScenarios: readonly CostScenario[] = [
       pathParameters: { contactId: (await f.contactWithHistory()).id },
     }),
   },
-  {
-    id: "getContactHistory.empty",
-    operationId: "getContactHistory",
-    label: "GET /contacts/{id}/history (no entry recorded yet)",
-    budget: "list",
-    expectStatus: 200,
-    prepare: async (f) => ({
-      routeKey: "GET /contacts/{contactId}/history",
-      pathParameters: { contactId: (await f.contact()).id },
-    }),
-    note:
-      "Only an empty first page (the recorder has not caught up yet) checks with a GetItem that " +
-      "the record exists, so an unknown id is a 404.",
-  },
-  {
-    id: "getCompanyHistory.empty",
-    operationId: "getCompanyHistory",
-    label: "GET /companies/{id}/history (no entry recorded yet)",
-    budget: "list",
-    expectStatus: 200,
-    prepare: async (f) => ({
-      routeKey: "GET /companies/{companyId}/history",
-      pathParameters: { companyId: (await f.company()).id },
-    }),
-    note:
-      "Only an empty first page (the recorder has not caught up yet) checks with a GetItem that " +
-      "the record exists, so an unknown id is a 404.",
-  },
+  ...historyScenarios,
   {
     id: "listEvents",
     operationId: "listEvents",

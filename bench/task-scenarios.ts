@@ -1,8 +1,6 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { documentClient, tableName } from "#lib/db/client";
 import { LINKABLE_ENTITY_NAMES, linkableEntities } from "#lib/linked-records/registry";
-import { newId } from "#lib/records/ids";
 import { relatedTasksOperationId } from "#lib/tasks/routes";
+import { linkableRecord } from "./linkable-record.ts";
 import type { CostScenario, Fixtures } from "./route-scenarios.ts";
 
 /**
@@ -14,23 +12,6 @@ const READ_BEFORE_WRITE =
   "status which transition applies, and the version is the write's condition.";
 
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
-
-/**
- * A record of any linkable entity, put straight into the table (setup, not counted): a link
- * only needs its main item to exist, so every entity gets its scenario without a fixture of its
- * own.
- */
-const linkableRecord = async (entity: (typeof LINKABLE_ENTITY_NAMES)[number]) => {
-  const { idPrefix, key } = linkableEntities[entity];
-  const id = newId(idPrefix);
-  await documentClient.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...key(id), entityType: entity, id, version: 1 },
-    }),
-  );
-  return { entity, id };
-};
 
 const newTask = async (f: Fixtures, body: Record<string, unknown> = {}) => {
   const created = await f.call(

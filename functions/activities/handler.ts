@@ -1,6 +1,5 @@
 import {
   activityRoutes,
-  recordIdOf,
   type TimelineOperation,
   timelineOperationOf,
 } from "#lib/activities/routes";
@@ -8,6 +7,7 @@ import * as activities from "#lib/activities/service";
 import { httpFunction, type OperationInput, type Operations } from "#lib/http/http-function";
 import { idempotency } from "#lib/http/middleware/idempotency";
 import { created, noContent, ok, page } from "#lib/http/response";
+import { recordOf } from "#lib/linked-records/record-routes";
 import { LINKABLE_ENTITY_NAMES } from "#lib/linked-records/registry";
 
 type TimelineRoute = Extract<(typeof activityRoutes)[number], { operationId: TimelineOperation }>;
@@ -17,7 +17,7 @@ const timelineOperations = Object.fromEntries(
   LINKABLE_ENTITY_NAMES.map((entity) => [
     timelineOperationOf(entity),
     async ({ params, query }: OperationInput<TimelineRoute>) =>
-      page(await activities.getTimeline(entity, recordIdOf(entity, params), query)),
+      page(await activities.getTimeline(entity, recordOf(entity, params).id, query)),
   ]),
 ) as Pick<Operations<typeof activityRoutes>, TimelineOperation>;
 

@@ -4,12 +4,12 @@ import {
   createCommentOperationOf,
   type ListCommentsOperation,
   listCommentsOperationOf,
-  recordOf,
 } from "#lib/comments/routes";
 import * as comments from "#lib/comments/service";
 import { httpFunction, type OperationInput, type Operations } from "#lib/http/http-function";
 import { idempotency } from "#lib/http/middleware/idempotency";
 import { created, noContent, ok, page } from "#lib/http/response";
+import { recordOf } from "#lib/linked-records/record-routes";
 import { LINKABLE_ENTITY_NAMES, type LinkableEntityName } from "#lib/linked-records/registry";
 
 type Route = (typeof commentRoutes)[number];

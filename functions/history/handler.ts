@@ -1,11 +1,19 @@
-import { historyRoutes } from "#lib/history/routes";
+import { historyOperationOf, historyRoutes } from "#lib/history/routes";
 import { getHistory } from "#lib/history/service";
-import { httpFunction } from "#lib/http/http-function";
+import { httpFunction, type OperationInput, type Operations } from "#lib/http/http-function";
 import { page } from "#lib/http/response";
+import { recordOf } from "#lib/linked-records/record-routes";
+import { LINKABLE_ENTITY_NAMES } from "#lib/linked-records/registry";
 
-export const handler = httpFunction(historyRoutes, {
-  getContactHistory: async ({ params, query }) =>
-    page(await getHistory("contact", params.contactId, query)),
-  getCompanyHistory: async ({ params, query }) =>
-    page(await getHistory("company", params.companyId, query)),
-});
+type HistoryRoute = (typeof historyRoutes)[number];
+
+/** `GET /<collection>/{id}/history` for every entry of the linked-record registry. */
+const operations = Object.fromEntries(
+  LINKABLE_ENTITY_NAMES.map((entity) => [
+    historyOperationOf(entity),
+    async ({ params, query }: OperationInput<HistoryRoute>) =>
+      page(await getHistory(recordOf(entity, params), query)),
+  ]),
+) as Operations<typeof historyRoutes>;
+
+export const handler = httpFunction(historyRoutes, operations);

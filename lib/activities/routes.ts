@@ -1,4 +1,3 @@
-import * as z from "zod/mini";
 import {
   activityParams,
   activitySchema,
@@ -8,37 +7,23 @@ import {
 } from "#lib/activities/schema";
 import { DELETERS, READERS, WRITERS } from "#lib/auth/roles";
 import { route } from "#lib/http/route";
+import { capitalized, recordParams } from "#lib/linked-records/record-routes";
 import {
   LINKABLE_ENTITY_NAMES,
   type LinkableEntityName,
   linkableEntities,
 } from "#lib/linked-records/registry";
-import { idOf, pageOf } from "#lib/records/common-schema";
+import { pageOf } from "#lib/records/common-schema";
 
 /**
  * The activity routes, and `GET /<collection>/{<idParam>}/timeline` for every entry of the
  * linkable-record registry: an entity added there (deals, leads, tickets) gets its timeline with
  * no change here.
  */
-const capitalized = <E extends string>(word: E) =>
-  `${word.charAt(0).toUpperCase()}${word.slice(1)}` as Capitalize<E>;
-
 export type TimelineOperation = `get${Capitalize<LinkableEntityName>}Timeline`;
 
 export const timelineOperationOf = (entity: LinkableEntityName): TimelineOperation =>
   `get${capitalized(entity)}Timeline`;
-
-/** `{ contactId: con_… }`: the record named by the path, in the registry's parameter. */
-const recordParams = (entity: LinkableEntityName) => {
-  const { idParam, idPrefix } = linkableEntities[entity];
-  return z.strictObject({ [idParam]: idOf(idPrefix) } as Record<string, z.ZodMiniString>);
-};
-
-/** The id of the record a timeline route was called for. */
-export const recordIdOf = (
-  entity: LinkableEntityName,
-  params: Readonly<Record<string, string>>,
-): string => params[linkableEntities[entity].idParam] ?? "";
 
 const timelineRoute = (entity: LinkableEntityName) => {
   const { collection, idParam } = linkableEntities[entity];

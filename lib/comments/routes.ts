@@ -1,4 +1,3 @@
-import * as z from "zod/mini";
 import { READERS, WRITERS } from "#lib/auth/roles";
 import {
   commentParams,
@@ -10,22 +9,19 @@ import {
   updateCommentBody,
 } from "#lib/comments/schema";
 import { route } from "#lib/http/route";
+import { capitalized, recordParams } from "#lib/linked-records/record-routes";
 import {
   LINKABLE_ENTITY_NAMES,
   type LinkableEntityName,
   linkableEntities,
-  type RecordRef,
 } from "#lib/linked-records/registry";
-import { idOf, pageOf } from "#lib/records/common-schema";
+import { pageOf } from "#lib/records/common-schema";
 
 /**
  * The comment routes. `GET` and `POST /<collection>/{<idParam>}/comments` exist for every entry
  * of the linkable-record registry, so an entity added there (deals, leads, tickets) gets its
  * comments with no change here; the routes on one comment, and the caller's mentions, follow.
  */
-const capitalized = <E extends string>(word: E) =>
-  `${word.charAt(0).toUpperCase()}${word.slice(1)}` as Capitalize<E>;
-
 export type ListCommentsOperation = `list${Capitalize<LinkableEntityName>}Comments`;
 export type CreateCommentOperation = `create${Capitalize<LinkableEntityName>}Comment`;
 
@@ -33,18 +29,6 @@ export const listCommentsOperationOf = (entity: LinkableEntityName): ListComment
   `list${capitalized(entity)}Comments`;
 export const createCommentOperationOf = (entity: LinkableEntityName): CreateCommentOperation =>
   `create${capitalized(entity)}Comment`;
-
-/** `{ contactId: con_… }`: the record named by the path, in the registry's parameter. */
-const recordParams = (entity: LinkableEntityName) => {
-  const { idParam, idPrefix } = linkableEntities[entity];
-  return z.strictObject({ [idParam]: idOf(idPrefix) } as Record<string, z.ZodMiniString>);
-};
-
-/** The record a per-record route was called for. */
-export const recordOf = (
-  entity: LinkableEntityName,
-  params: Readonly<Record<string, string>>,
-): RecordRef => ({ entity, id: params[linkableEntities[entity].idParam] ?? "" });
 
 const routesOfRecord = (entity: LinkableEntityName) => {
   const { collection, idParam } = linkableEntities[entity];

@@ -4,6 +4,7 @@ import { eventDefinitionOf } from "#events/catalogue";
 import type { DealView } from "#lib/deals/schema";
 import { parseBusEvent } from "#lib/events/bus-event";
 import { DealEvents } from "#lib/events/detail-types";
+import type { HistoryItem } from "#lib/history/schema";
 import type { Page } from "#lib/http/response";
 import type { Pipeline, PipelineDetail } from "#lib/pipelines/schema";
 import type { LocalBusEvent } from "#local/event-bus";
@@ -151,6 +152,28 @@ describe("a deal's way to won", () => {
     expect(wonEvent.detail).toMatchObject({ version: 4, actor: "seller-1" });
     const definition = eventDefinitionOf(DealEvents.Won);
     expect(definition?.schema.safeParse(wonEvent.detail).success).toBe(true);
+
+    // The deal's field history has each step, by whom, newest first.
+    await crm.bus.idle();
+    const trail = await reader.get<Page<HistoryItem>>(`/deals/${deal.id}/history`);
+    expect(trail.status).toBe(200);
+    expect(trail.body.data.map((entry) => [entry.type, entry.version, entry.actor])).toEqual([
+      [DealEvents.Won, 4, "seller-1"],
+      [DealEvents.StageChanged, 3, "seller-1"],
+      [DealEvents.StageChanged, 2, "seller-1"],
+      [DealEvents.Created, 1, "seller-1"],
+    ]);
+    expect(trail.body.data[0]?.changes).toEqual(
+      expect.arrayContaining([
+        {
+          field: "stageId",
+          from: stageIdOf(pipeline, "Negotiation"),
+          to: stageIdOf(pipeline, "Closed won"),
+        },
+        { field: "status", from: "open", to: "won" },
+        { field: "closeReason", to: "Three-year commitment" },
+      ]),
+    );
 
     const detail = await reader.get<PipelineDetail>(`/pipelines/${pipeline.id}`);
     expect(detail.body.stages.map((s) => s.dealCount)).toEqual([0, 0, 0, 1, 0]);

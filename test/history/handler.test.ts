@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handler } from "#functions/history/handler";
 import { recordHistory } from "#lib/history/service";
@@ -108,5 +109,79 @@ describe("GET /companies/{companyId}/history", () => {
       ],
       nextCursor: null,
     });
+  });
+});
+
+describe("GET /{deals|leads|tickets}/{id}/history", () => {
+  const records = [
+    {
+      entity: "deal",
+      collection: "deals",
+      idParam: "dealId",
+      id: "deal_01JNQ8X0A1B2C3D4E5F6G7H8J9",
+    },
+    {
+      entity: "lead",
+      collection: "leads",
+      idParam: "leadId",
+      id: "lead_01JNQ8X0A1B2C3D4E5F6G7H8J9",
+    },
+    {
+      entity: "ticket",
+      collection: "tickets",
+      idParam: "ticketId",
+      id: "tkt_01JNQ8X0A1B2C3D4E5F6G7H8J9",
+    },
+  ] as const;
+  const historyOf = (record: (typeof records)[number], id: string = record.id) =>
+    invoke(
+      handler,
+      apiEvent({
+        routeKey: `GET /${record.collection}/{${record.idParam}}/history`,
+        path: `/${record.collection}/${id}/history`,
+        pathParameters: { [record.idParam]: id },
+        roles: "[read-only]",
+      }),
+    );
+
+  it("serves each record's own entries, with the changes of its event", async () => {
+    for (const record of records) {
+      await recordHistory(
+        busEvent(
+          "company.updated",
+          { entity: record.entity, id: record.id, eventId: randomUUID() },
+          `${record.entity}.updated`,
+        ),
+      );
+    }
+    for (const record of records) {
+      const response = await historyOf(record);
+      expect(response.statusCode, record.entity).toBe(200);
+      expect(response.json, record.entity).toEqual({
+        data: [
+          expect.objectContaining({
+            type: `${record.entity}.updated`,
+            actor: "seller-1",
+            changes: [
+              { field: "customFields", from: {}, to: { tier: "gold" } },
+              { field: "name", from: "Analytical Engines", to: "Analytical Engines Ltd" },
+            ],
+          }),
+        ],
+        nextCursor: null,
+      });
+    }
+  });
+
+  it("answers 404 for a record that never existed, and 400 for an id of another entity", async () => {
+    for (const record of records) {
+      const unknown = await historyOf(record, record.id.replace(/J9$/, "K0"));
+      expect(unknown.statusCode, record.entity).toBe(404);
+      expect(unknown.json, record.entity).toMatchObject({ code: `${record.entity}.not_found` });
+      const foreign = await historyOf(record, contactId);
+      expect(foreign.statusCode, record.entity).toBe(400);
+      const errors = foreign.json?.errors as { path: string }[];
+      expect(errors.map((e) => e.path)).toContain(`params.${record.idParam}`);
+    }
   });
 });

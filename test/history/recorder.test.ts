@@ -79,7 +79,7 @@ describe("reading history", () => {
     // Delivery order is not change order: the updated event arrives first.
     for (const event of [updated, created, deleted]) await recordHistory(event);
 
-    const first = await getHistory("contact", contactId, { limit: 2 });
+    const first = await getHistory({ entity: "contact", id: contactId }, { limit: 2 });
     expect(first.data.map((e) => e.type)).toEqual(["contact.deleted", "contact.updated"]);
     expect(first.data[1]).toEqual({
       eventId: `${contactId}-2`,
@@ -94,10 +94,13 @@ describe("reading history", () => {
     });
     expect(first.nextCursor).toEqual(expect.any(String));
 
-    const second = await getHistory("contact", contactId, {
-      limit: 2,
-      cursor: first.nextCursor as string,
-    });
+    const second = await getHistory(
+      { entity: "contact", id: contactId },
+      {
+        limit: 2,
+        cursor: first.nextCursor as string,
+      },
+    );
     expect(second.data.map((e) => e.type)).toEqual(["contact.created"]);
     expect(second.nextCursor).toBeNull();
   });
@@ -105,10 +108,10 @@ describe("reading history", () => {
   it("keeps a deleted record's history, and 404s for a record that never existed", async () => {
     const contactId = otherContactId();
     await recordHistory(eventsOf(contactId).deleted);
-    const page = await getHistory("contact", contactId, {});
+    const page = await getHistory({ entity: "contact", id: contactId }, {});
     expect(page.data.map((e) => e.type)).toEqual(["contact.deleted"]);
 
-    const error = await rejectionOf(getHistory("contact", otherContactId(), {}));
+    const error = await rejectionOf(getHistory({ entity: "contact", id: otherContactId() }, {}));
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ kind: "not_found", code: "contact.not_found" });
   });
@@ -125,16 +128,19 @@ describe("reading history", () => {
       },
       { userId: "alice", roles: ["sales"] },
     );
-    expect(await getHistory("contact", contact.id, {})).toEqual({ data: [], nextCursor: null });
+    expect(await getHistory({ entity: "contact", id: contact.id }, {})).toEqual({
+      data: [],
+      nextCursor: null,
+    });
   });
 
   it("refuses a cursor of another record's history", async () => {
     const [a, b] = [otherContactId(), otherContactId()];
     for (const event of Object.values(eventsOf(a))) await recordHistory(event);
     await recordHistory(eventsOf(b).created);
-    const page = await getHistory("contact", a, { limit: 1 });
+    const page = await getHistory({ entity: "contact", id: a }, { limit: 1 });
     const error = await rejectionOf(
-      getHistory("contact", b, { cursor: page.nextCursor as string }),
+      getHistory({ entity: "contact", id: b }, { cursor: page.nextCursor as string }),
     );
     expect(error).toMatchObject({ code: "request.invalid_cursor" });
   });
