@@ -1,9 +1,15 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { allContactsPartition, contactKey, contactModel } from "#lib/contacts/keys";
 import type { Contact } from "#lib/contacts/schema";
 import { revisionKey } from "#lib/custom-fields/keys";
 import { documentClient, tableName } from "#lib/db/client";
 import { toRecord } from "#lib/db/record-store";
+import { engagementKey } from "#lib/engagement/keys";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 import { recordItems } from "./seed.ts";
 
@@ -14,10 +20,13 @@ import { recordItems } from "./seed.ts";
  * cost: middy, validation, logging, the domain code and the response.
  */
 
-/** GET /contacts/{id}: one consistent GetItem. */
+/** GET /contacts/{id}: one consistent BatchGetItem of the record and its engagement. */
 export const rawGet = async (id: string): Promise<void> => {
+  const key = contactKey(id);
   await documentClient.send(
-    new GetCommand({ TableName: tableName(), Key: contactKey(id), ConsistentRead: true }),
+    new BatchGetCommand({
+      RequestItems: { [tableName()]: { Keys: [key, engagementKey(key)], ConsistentRead: true } },
+    }),
   );
 };
 

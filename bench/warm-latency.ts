@@ -62,7 +62,7 @@ export const measureWarmLatency = async (
     {
       operation: "get",
       route: "GET /contacts/{contactId}",
-      floor: "GetItem",
+      floor: "BatchGetItem",
       handler: () =>
         callExpecting(
           handlers,
