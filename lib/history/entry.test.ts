@@ -65,4 +65,38 @@ describe("historyEntryOf", () => {
     expect(entry.type).toBe("deal.stage_changed");
     expect(entry.changes).toEqual([{ field: "stage", from: "proposal", to: "won" }]);
   });
+
+  it("leaves out a deal's stage history, a log of its own, on creation and on every move", () => {
+    const stageHistory = [{ stageId: "stg_1", enteredAt: "2026-03-02T09:15:00.000Z" }];
+    const created = historyEntryOf(
+      busEvent(
+        "contact.created",
+        { entity: "deal", data: { id: "deal_1", name: "Big", stageId: "stg_1", stageHistory } },
+        "deal.created",
+      ),
+    );
+    expect(created.changes).toEqual([
+      { field: "name", to: "Big" },
+      { field: "stageId", to: "stg_1" },
+    ]);
+    const moved = historyEntryOf(
+      busEvent(
+        "contact.updated",
+        {
+          entity: "deal",
+          changes: {
+            stageId: { from: "stg_1", to: "stg_2" },
+            stageHistory: { from: stageHistory, to: [...stageHistory, { stageId: "stg_2" }] },
+          },
+        },
+        "deal.stage_changed",
+      ),
+    );
+    expect(moved.changes).toEqual([{ field: "stageId", from: "stg_1", to: "stg_2" }]);
+    // Other entities keep a field of that name.
+    const contact = historyEntryOf(
+      busEvent("contact.updated", { changes: { stageHistory: { from: [], to: ["x"] } } }),
+    );
+    expect(contact.changes).toEqual([{ field: "stageHistory", from: [], to: ["x"] }]);
+  });
 });

@@ -35,10 +35,24 @@ const BOOKKEEPING_FIELDS = new Set([
   "updatedBy",
 ]);
 
-const initialValues = (data: unknown): HistoryChange[] => {
+/**
+ * Fields that are a log of their own, kept on the record and served with it: a deal's
+ * `stageHistory` gains an entry at every move, which the move's `stageId` change already shows.
+ * Copying the whole log into each entry would make every entry grow with the record's age.
+ */
+const SELF_LOGGED_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  deal: new Set(["stageHistory"]),
+};
+
+const isListed = (entity: string) => {
+  const selfLogged = SELF_LOGGED_FIELDS[entity];
+  return (field: string) => !BOOKKEEPING_FIELDS.has(field) && !selfLogged?.has(field);
+};
+
+const initialValues = (data: unknown, listed: (field: string) => boolean): HistoryChange[] => {
   if (typeof data !== "object" || data === null) return [];
   return Object.entries(data as Record<string, unknown>)
-    .filter(([field, value]) => !BOOKKEEPING_FIELDS.has(field) && value !== undefined)
+    .filter(([field, value]) => listed(field) && value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([field, to]) => ({ field, to }));
 };
@@ -49,18 +63,20 @@ const initialValues = (data: unknown): HistoryChange[] => {
  * - a deletion is an entry without changes (its type says what happened), so a deleted record
  *   keeps the trail of who deleted it and when;
  * - any other event (`updated`, `stage_changed`, …) lists the envelope's field changes.
+ * Bookkeeping fields and self-logged fields are left out of all three.
  */
 export const historyEntryOf = (event: BusEvent): HistoryEntry => {
   const { detail } = event;
   const type = event["detail-type"];
   const { verb } = splitDetailType(type);
+  const listed = isListed(detail.entity);
   const changes =
     verb === "created"
-      ? initialValues(detail.data)
+      ? initialValues(detail.data, listed)
       : detail.data === null && verb === "deleted"
         ? []
         : Object.entries(detail.changes)
-            .filter(([field]) => !BOOKKEEPING_FIELDS.has(field))
+            .filter(([field]) => listed(field))
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
             .map(([field, change]) => ({
               field,
