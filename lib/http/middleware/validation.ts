@@ -5,9 +5,16 @@ import type { FieldError } from "#lib/errors/domain-error";
 import { type ApiEvent, type ApiResult, stateOf } from "#lib/http/api-event";
 import { HttpError } from "#lib/http/http-error";
 
-// zod/mini ships without messages; English ones make the problem documents readable. Only the
-// English locale is imported: `z.locales.en()` would pull every locale into the bundle (~250 KB).
-z.config(en());
+/**
+ * zod/mini ships without messages; English ones make the problem documents readable. Only the
+ * English locale is imported: `z.locales.en()` would pull every locale into the bundle (~250 KB).
+ * A field the client left out says "Required", rather than the locale's "expected string,
+ * received undefined", which reads like a bug report about the client's own JSON.
+ */
+const requiredMessage = (issue: z.core.$ZodRawIssue): string | undefined =>
+  issue.code === "invalid_type" && issue.input === undefined ? "Required" : undefined;
+
+z.config({ ...en(), customError: requiredMessage });
 
 const pathOf = (part: string, path: readonly PropertyKey[]) =>
   [part, ...path.map((segment) => String(segment))].join(".");
