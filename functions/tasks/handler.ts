@@ -1,7 +1,7 @@
 import { httpFunction, type OperationInput } from "#lib/http/http-function";
 import { idempotency } from "#lib/http/middleware/idempotency";
 import { created, type HttpResult, noContent, ok, page } from "#lib/http/response";
-import { linkableEntities } from "#lib/linked-records/registry";
+import { recordOf } from "#lib/linked-records/record-routes";
 import {
   entityOfRelatedTasks,
   type RelatedTasksOperationId,
@@ -17,13 +17,7 @@ const relatedTasks = Object.fromEntries(
   [...entityOfRelatedTasks].map(([operationId, entity]) => [
     operationId,
     async ({ params, query }: OperationInput<RelatedTasksRoute>): Promise<HttpResult> =>
-      page(
-        await tasks.listRelatedTasks(
-          entity,
-          String(params[linkableEntities[entity].idParam]),
-          query,
-        ),
-      ),
+      page(await tasks.listRelatedTasks(entity, recordOf(entity, params).id, query)),
   ]),
 ) as Record<
   RelatedTasksOperationId,

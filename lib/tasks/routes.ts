@@ -1,12 +1,12 @@
-import * as z from "zod/mini";
 import { DELETERS, READERS, WRITERS } from "#lib/auth/roles";
 import { route } from "#lib/http/route";
+import { capitalized, recordParams } from "#lib/linked-records/record-routes";
 import {
   LINKABLE_ENTITY_NAMES,
   type LinkableEntityName,
   linkableEntities,
 } from "#lib/linked-records/registry";
-import { idOf, pageOf } from "#lib/records/common-schema";
+import { pageOf } from "#lib/records/common-schema";
 import {
   createTaskBody,
   listTasksQuery,
@@ -19,11 +19,11 @@ import {
 export type RelatedTasksOperationId = `list${Capitalize<LinkableEntityName>}Tasks`;
 
 export const relatedTasksOperationId = (entity: LinkableEntityName): RelatedTasksOperationId =>
-  `list${entity.charAt(0).toUpperCase()}${entity.slice(1)}Tasks` as RelatedTasksOperationId;
+  `list${capitalized(entity)}Tasks`;
 
 /** `GET /<collection>/{<idParam>}/tasks` for every record type tasks can link to. */
 const relatedTasksRoute = (entity: LinkableEntityName) => {
-  const { collection, idParam, idPrefix } = linkableEntities[entity];
+  const { collection, idParam } = linkableEntities[entity];
   return route({
     operationId: relatedTasksOperationId(entity),
     method: "GET",
@@ -31,10 +31,7 @@ const relatedTasksRoute = (entity: LinkableEntityName) => {
     function: "tasks",
     summary: `The tasks linked to a ${entity}, by due time; open ones unless status says otherwise`,
     roles: READERS,
-    request: {
-      params: z.strictObject({ [idParam]: idOf(idPrefix) }),
-      query: relatedTasksQuery,
-    },
+    request: { params: recordParams(entity), query: relatedTasksQuery },
     response: { status: 200, body: pageOf(taskSchema), description: "A page of tasks" },
     errors: [404],
   });
