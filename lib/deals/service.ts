@@ -5,6 +5,7 @@ import {
   withDefinitions,
 } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
+import { retryOnContention } from "#lib/db/contention";
 import {
   createRecord,
   creationItems,
@@ -46,7 +47,6 @@ import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { explainMissingLinks, linkedRecordExists } from "#lib/linked-records/registry";
 import { cachedPipeline, loadPipeline } from "#lib/pipelines/cache";
-import { retryOnContention } from "#lib/pipelines/contention";
 import { enterStage, leaveStage, parseCounterLabel, STAGE_ENTRY } from "#lib/pipelines/keys";
 import { isLostStage, type Pipeline, type Stage } from "#lib/pipelines/schema";
 import { firstOpenStage, stageOf } from "#lib/pipelines/stages";

@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dyn
 import { timelinePartition } from "#lib/activities/keys";
 import type { ActivityType } from "#lib/activities/schema";
 import { documentClient, tableName } from "#lib/db/client";
+import { isTransactionConflict } from "#lib/db/contention";
 import type { ItemKey } from "#lib/db/record-store";
 import {
   APPLIED_MARK_ENTITY_TYPE,
@@ -153,8 +154,7 @@ export const writeEngagement = async (
     if (failed(2)) return "duplicate";
     if (failed(0)) return "record_gone";
     // Another transaction on the same items at the same moment: as good as a lost race.
-    const contended = error.CancellationReasons?.some((r) => r.Code === "TransactionConflict");
-    if (failed(1) || contended) return "raced";
+    if (failed(1) || isTransactionConflict(error)) return "raced";
     throw error;
   }
 };

@@ -9,6 +9,7 @@ import {
   withDefinitions,
 } from "#lib/custom-fields/definitions";
 import { tableName } from "#lib/db/client";
+import { isTransactionConflict } from "#lib/db/contention";
 import {
   creationItems,
   type ExtraItem,
@@ -36,7 +37,6 @@ import type { ConversionResult, ConvertLead } from "#lib/lead-conversion/schema"
 import { leadModel } from "#lib/leads/keys";
 import type { Lead } from "#lib/leads/schema";
 import { type ConversionPlan, markLeadConverted } from "#lib/leads/service";
-import { isTransactionConflict } from "#lib/pipelines/contention";
 import { parseCounterLabel, STAGE_ENTRY } from "#lib/pipelines/keys";
 import { stamp } from "#lib/records/mutate";
 

@@ -115,34 +115,6 @@ export const captureWebFormLead = async (input: WebFormLead): Promise<Lead> => {
   return lead;
 };
 
-/** Thrown inside a mutation that has nothing to write; carries the lead as it is. */
-class Unchanged extends Error {
-  constructor(readonly lead: Lead) {
-    super("unchanged");
-  }
-}
-
-/**
- * `mutateRecord` for changes that may turn out to change nothing (the same status, the same
- * score): `change` returns null, and then nothing is written and no event is announced.
- */
-const mutateLead = async (
-  id: string,
-  expectedVersion: number | undefined,
-  change: (before: Lead) => Mutation<Lead> | null,
-): Promise<Lead> => {
-  try {
-    return await mutateRecord(leadModel, id, expectedVersion, (before) => {
-      const mutation = change(before);
-      if (mutation === null) throw new Unchanged(before);
-      return mutation;
-    });
-  } catch (error) {
-    if (error instanceof Unchanged) return error.lead;
-    throw error;
-  }
-};
-
 export const getLead = async (id: string): Promise<Lead> =>
   (await getRecord(leadModel, id)) ?? Promise.reject(notFound("lead", id));
 
@@ -201,7 +173,7 @@ export const changeLeadStatus = async (
   expectedVersion: number | undefined,
   actor: string,
 ): Promise<Lead> =>
-  mutateLead(id, expectedVersion, (before) => {
+  mutateRecord(leadModel, id, expectedVersion, (before): Mutation<Lead> | null => {
     assertStatusTransition(id, before.status, change.status);
     if (before.status === change.status) return null;
     const { statusReason: _previous, ...rest } = before;
@@ -239,7 +211,7 @@ export const assignLeadOwner = async (
   actor: string,
 ): Promise<{ readonly lead: Lead; readonly assigned: boolean }> => {
   let assigned = false;
-  const lead = await mutateLead(id, undefined, (before) => {
+  const lead = await mutateRecord(leadModel, id, undefined, (before): Mutation<Lead> | null => {
     // Set on every attempt: a retried mutation may find the owner a concurrent write gave.
     assigned = before.ownerId === undefined && before.status !== "converted";
     if (!assigned) return null;
@@ -296,7 +268,7 @@ export const setLeadScore = async (id: string, next: LeadScore, actor: string): 
       { id },
     );
   }
-  return mutateLead(id, undefined, (before) => {
+  return mutateRecord(leadModel, id, undefined, (before): Mutation<Lead> | null => {
     if (
       before.status === "converted" ||
       (before.score === next.score && sameBreakdown(before.scoreBreakdown, next.breakdown))

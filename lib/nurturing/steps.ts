@@ -71,13 +71,6 @@ const leadOrNothing = (id: string): Promise<Lead | undefined> =>
     throw error;
   });
 
-/** Thrown inside a write to leave it unwritten; caught right outside. */
-class Unchanged extends Error {
-  constructor(readonly result: TouchResult) {
-    super("unchanged");
-  }
-}
-
 export type TouchResult =
   | { readonly outcome: "sent"; readonly step: number; readonly duplicate: boolean }
   | { readonly outcome: "stop"; readonly reason: StopReason };
@@ -95,13 +88,20 @@ export const sendTouch = async (input: {
 }): Promise<TouchResult> => {
   const step = input.stepIndex + 1;
   try {
+    // What this touch came to, decided afresh on every read of the lead (a lost race reads again).
+    let result: TouchResult = { outcome: "sent", step, duplicate: false };
     await mutateRecord(leadModel, input.leadId, undefined, (lead: NurturedLead) => {
       // A lead whose address was removed could receive no touch.
       const reason = stopReasonOf(lead) ?? (lead.email ? undefined : "no_email");
-      if (reason) throw new Unchanged({ outcome: "stop", reason });
-      if ((lead.lastNurtureTouch?.step ?? 0) >= step) {
-        throw new Unchanged({ outcome: "sent", step, duplicate: true });
+      if (reason) {
+        result = { outcome: "stop", reason };
+        return null;
       }
+      if ((lead.lastNurtureTouch?.step ?? 0) >= step) {
+        result = { outcome: "sent", step, duplicate: true };
+        return null;
+      }
+      result = { outcome: "sent", step, duplicate: false };
       const now = new Date();
       const after: NurturedLead = stamp(
         {
@@ -116,9 +116,8 @@ export const sendTouch = async (input: {
       );
       return { after, changeVerb: NURTURE_TOUCH_VERB };
     });
-    return { outcome: "sent", step, duplicate: false };
+    return result;
   } catch (error) {
-    if (error instanceof Unchanged) return error.result;
     if (error instanceof DomainError && error.kind === "not_found") {
       return { outcome: "stop", reason: "lead_deleted" };
     }

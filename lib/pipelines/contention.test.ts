@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { CONTENTION_ATTEMPTS, retryOnContention } from "#lib/pipelines/contention";
+import { CONTENTION_ATTEMPTS, retryOnContention } from "#lib/db/contention";
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({

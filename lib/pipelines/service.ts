@@ -1,11 +1,11 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Principal } from "#lib/auth/principal";
 import { documentClient, tableName } from "#lib/db/client";
+import { retryOnContention } from "#lib/db/contention";
 import { createRecord, listRecords, toRecord, WriteConflict } from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { forgetPipeline, rememberPipeline } from "#lib/pipelines/cache";
-import { retryOnContention } from "#lib/pipelines/contention";
 import {
   allPipelinesPartition,
   changeStageFlags,

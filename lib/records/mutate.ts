@@ -24,12 +24,16 @@ const ATTEMPTS = 3;
  * With `If-Match` the client's version must be the current one, or the answer is 412. Without
  * it, a concurrent write between our read and our write is retried on the fresh record (up to
  * three times), so a PATCH of one field never undoes another client's change to another field.
+ *
+ * `change` returns `null` when the record needs no write as it is (the same status again, a
+ * reminder not due any more): nothing is written, no event is announced, and the record is
+ * returned as read.
  */
 export const mutateRecord = async <R extends VersionedRecord>(
   model: RecordModel<R>,
   id: string,
   expectedVersion: number | undefined,
-  change: (before: R) => Mutation<R> | Promise<Mutation<R>>,
+  change: (before: R) => Mutation<R> | null | Promise<Mutation<R> | null>,
 ): Promise<R> => {
   for (let attempt = 1; ; attempt++) {
     const before = await getRecord(model, id);
@@ -37,7 +41,9 @@ export const mutateRecord = async <R extends VersionedRecord>(
     if (expectedVersion !== undefined && before.version !== expectedVersion) {
       throw versionMismatch(model.type, id, expectedVersion, before.version);
     }
-    const { after, extra, changeVerb } = await change(before);
+    const mutation = await change(before);
+    if (mutation === null) return before;
+    const { after, extra, changeVerb } = mutation;
     try {
       await replaceRecord(model, before, after, extra, changeVerb ? { changeVerb } : {});
       return after;

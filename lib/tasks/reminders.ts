@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { isTransactionConflict } from "#lib/db/contention";
 import { listRecords } from "#lib/db/record-store";
 import { DomainError } from "#lib/errors/domain-error";
 import { SYSTEM_ACTOR } from "#lib/events/change-events";
@@ -38,18 +38,6 @@ export interface ReminderSweepSummary {
   readonly failed: number;
 }
 
-/** Thrown out of the mutation when the fresh task has no due reminder: nothing to write. */
-class NotDue extends Error {
-  constructor() {
-    super("The reminder is not due");
-  }
-}
-
-/** Two transactions on the same item at once: DynamoDB cancels one of them, conditions aside. */
-const isTransactionConflict = (error: unknown) =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some((reason) => reason.Code === "TransactionConflict");
-
 const ATTEMPTS = 3;
 
 /**
@@ -60,17 +48,20 @@ const ATTEMPTS = 3;
 export const fireDueReminder = async (taskId: string, now: Date): Promise<boolean> => {
   for (let attempt = 1; ; attempt++) {
     try {
+      let fired = false;
       await mutateRecord(taskModel, taskId, undefined, (before) => {
-        if (!reminderDue(before, now)) throw new NotDue();
+        // No longer due (done, moved, or fired by a racing sweep): nothing to fire. Set on every
+        // read, since a lost race reads the task again.
+        fired = reminderDue(before, now);
+        if (!fired) return null;
         return {
           after: fireReminder(before, SYSTEM_ACTOR, now),
           changeVerb: TaskVerbs.ReminderDue,
         };
       });
-      return true;
+      return fired;
     } catch (error) {
-      // Deleted since the index listed it, or no longer due: either way nothing to fire.
-      if (error instanceof NotDue) return false;
+      // Deleted since the index listed it: nothing to fire.
       if (error instanceof DomainError && error.kind === "not_found") return false;
       if (!isTransactionConflict(error) || attempt >= ATTEMPTS) throw error;
     }

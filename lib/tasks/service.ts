@@ -73,35 +73,22 @@ export const updateTask = (
     };
   }).catch(explainMissingLinks(MISSING_LINKS));
 
-/** Thrown out of a mutation that turns out to change nothing; carries the record as it is. */
-class Unchanged extends Error {
-  constructor(readonly task: Task) {
-    super("unchanged");
-  }
-}
-
 /**
  * Completes an open task, recording who and when. Completing a task that is already done changes
  * nothing and returns it as it is (no new version, no event), so a retried request succeeds; a
  * cancelled task must be reopened first (409 `task.invalid_transition`).
  */
-export const completeTask = async (
+export const completeTask = (
   id: string,
   expectedVersion: number | undefined,
   actor: Principal,
-): Promise<Task> => {
-  try {
-    return await mutateRecord(taskModel, id, expectedVersion, (before) => {
-      if (before.status === "done") throw new Unchanged(before);
-      const now = new Date();
-      const { task, changeVerb } = moveTo(before, "done", actor.userId, now);
-      return { after: stamp(task, actor.userId, now), ...(changeVerb ? { changeVerb } : {}) };
-    });
-  } catch (error) {
-    if (error instanceof Unchanged) return error.task;
-    throw error;
-  }
-};
+): Promise<Task> =>
+  mutateRecord(taskModel, id, expectedVersion, (before) => {
+    if (before.status === "done") return null;
+    const now = new Date();
+    const { task, changeVerb } = moveTo(before, "done", actor.userId, now);
+    return { after: stamp(task, actor.userId, now), ...(changeVerb ? { changeVerb } : {}) };
+  });
 
 export const deleteTask = async (
   id: string,

@@ -30,13 +30,6 @@ const VERBS: Readonly<Record<SlaStep["kind"], string>> = {
 /** Every step there can be: two warnings, two breaches, two escalations, with room to spare. */
 const MAX_STEPS = 8;
 
-/** Thrown out of a mutation when there is nothing (left) to do; carries the ticket as it is. */
-class Settled extends Error {
-  constructor(readonly ticket: Ticket) {
-    super("settled");
-  }
-}
-
 /** The policy's escalation owner as it is now (people change; the clocks' snapshot does not). */
 const escalationOwnerOf = async (policyId: string): Promise<string | undefined> =>
   (await getRecord(slaPolicyModel, policyId))?.escalationOwnerId;
@@ -55,10 +48,12 @@ export const checkTicketSla = async (ticketId: string, at: Date): Promise<SlaChe
   const steps: SlaStep[] = [];
   for (let n = 0; n <= MAX_STEPS; n++) {
     let step: SlaStep | undefined;
+    let ticket: Ticket;
     try {
-      await mutateRecord(ticketModel, ticketId, undefined, async (before) => {
+      ticket = await mutateRecord(ticketModel, ticketId, undefined, async (before) => {
         step = nextSlaStep(before, at);
-        if (!step || !before.sla) throw new Settled(before);
+        // Nothing (left) to do: the ticket is returned as it is.
+        if (!step || !before.sla) return null;
         const owner =
           step.kind === "escalated" ? await escalationOwnerOf(before.sla.policyId) : undefined;
         return {
@@ -67,15 +62,16 @@ export const checkTicketSla = async (ticketId: string, at: Date): Promise<SlaChe
         };
       });
     } catch (error) {
-      if (error instanceof Settled) {
-        return { ticket: error.ticket, steps, nextTimerAt: nextTimerAt(error.ticket) };
-      }
       if (error instanceof DomainError && error.code === "ticket.not_found") {
         return { ticket: undefined, steps, nextTimerAt: undefined };
       }
       throw error;
     }
-    if (step) steps.push(step);
+    if (!step || !ticket.sla) return { ticket, steps, nextTimerAt: nextTimerAt(ticket) };
+    steps.push(step);
+    // Settled by this write: no need to read the ticket again to find nothing left to do. A
+    // change that lands meanwhile moves the timer through its own event.
+    if (!nextSlaStep(ticket, at)) return { ticket, steps, nextTimerAt: nextTimerAt(ticket) };
   }
   throw new Error(`The SLA check of ${ticketId} did not settle in ${MAX_STEPS} steps`);
 };

@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 
 /**
- * Every deal write goes through its stage's counter item (`lib/pipelines/keys.ts`), so deals created or moved at the same
- * moment in the same stage meet on one item. DynamoDB cancels a transaction that touches an item
- * another transaction is writing (reason `TransactionConflict`) instead of queueing it; that is
- * contention, not a refusal, so the write is tried again after a short random pause.
+ * DynamoDB cancels a transaction that touches an item another transaction is writing (reason
+ * `TransactionConflict`) instead of queueing it; that is contention, not a refusal, so the write
+ * is tried again after a short random pause. Items many writes meet on see it most: a stage's
+ * deal counter (`lib/pipelines/keys.ts`), which every deal created or moved in that stage writes.
  */
 export const CONTENTION_ATTEMPTS = 5;
 
