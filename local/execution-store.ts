@@ -39,7 +39,7 @@ export interface ExecutionRecord {
   readonly cause?: string;
 }
 
-export const ENTITY_TYPE = "local-sfn-execution";
+const ENTITY_TYPE = "local-sfn-execution";
 const partitionOf = (stateMachine: string) => `LOCAL_SFN#${stateMachine}`;
 const keyOf = (stateMachine: string, name: string) => ({
   pk: partitionOf(stateMachine),

@@ -72,8 +72,6 @@ export interface LocalRuntime {
   readonly eventBusUrl: string;
   /** The declared state machines: executions, as StartExecution and friends see them. */
   readonly stateMachines: LocalStateMachines;
-  /** Where Step Functions' API is served (`STEPFUNCTIONS_ENDPOINT` for an SDK client). */
-  readonly stepFunctionsUrl: string;
   /** Runs the declared schedules on timers; `runNow` runs one out of turn. */
   readonly scheduler: LocalScheduler;
   /** One poller per stream function (the stream publisher), by function name. */
@@ -153,12 +151,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const region = process.env.AWS_REGION;
     const invoker = createFunctionInvoker({ functions, region });
 
-    const workflowTable = localDynamoDBClient(dynamoEndpoint);
-    stops.push(async () => workflowTable.destroy());
+    // One client for the executions' records and the stream pollers' reads; destroyed after
+    // every part that uses it has stopped.
+    const dynamodb = localDynamoDBClient(dynamoEndpoint);
+    stops.push(async () => dynamodb.destroy());
     const machines = await startLocalStateMachines({
       declarations: stateMachines,
       invoker,
-      dynamodb: workflowTable,
+      dynamodb,
       tableName,
       region,
       ...(log ? { log } : {}),
@@ -197,16 +197,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(http.close);
 
-    const dynamodb = localDynamoDBClient(dynamoEndpoint);
     const streams = new DynamoDBStreamsClient({
       endpoint: dynamoEndpoint,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    stops.push(async () => {
-      dynamodb.destroy();
-      streams.destroy();
-    });
+    stops.push(async () => streams.destroy());
     const streamPollers = new Map<string, StreamPoller>();
     for (const [name, declaration] of Object.entries(functions)) {
       if (!("stream" in declaration && declaration.stream)) continue;
@@ -243,7 +239,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       bus,
       eventBusUrl: busServer.url,
       stateMachines: machines,
-      stepFunctionsUrl: stepFunctionsServer.url,
       scheduler,
       streamPollers,
       dynamoExited: dynamo?.exited ?? new Promise(() => {}),

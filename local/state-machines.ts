@@ -9,6 +9,7 @@ import {
 import type { StateMachineDeclaration } from "#lib/wiring/state-machines";
 import { functionTasksOf, parseDefinition, substitute } from "#lib/workflows/asl";
 import { declarationProblems } from "#lib/workflows/declaration-check";
+import { executionArnOf, isExecutionName } from "#lib/workflows/executions";
 import { LOCAL_ACCOUNT_ID } from "#local/api-gateway-event";
 import { repoRoot } from "#local/data-dir";
 import {
@@ -104,8 +105,6 @@ export interface LocalStateMachines {
   stop(): Promise<void>;
 }
 
-/** What Step Functions' NAME rule allows (see lib/workflows/executions.ts). */
-const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
 const MAX_INPUT_BYTES = 256 * 1024;
 
 /** JSON as the library types it (it does not export the type itself). */
@@ -138,7 +137,7 @@ const describe = (record: ExecutionRecord): ExecutionDescription => ({
 });
 
 /** As Step Functions reports a function's failure: its error type, and a Lambda-style cause. */
-export const taskErrorOf = (invocation: Invocation): Error => {
+const taskErrorOf = (invocation: Invocation): Error => {
   if (invocation.outcome === "timed_out") {
     const error = new Error(
       JSON.stringify({
@@ -205,6 +204,9 @@ export const startLocalStateMachines = async (
     const handlers: TaskHandlers = {};
     for (const task of functionTasksOf(definition)) {
       const fn = arnToFunction.get(task.functionArn);
+      // Possible even after the declaration check: a placeholder written with a JSON escape
+      // (`\u0024{Fn}`) reads as `${Fn}` once parsed, so it passes, but substitution works on the
+      // raw text and leaves it.
       if (!fn) {
         throw new Error(`State machine ${declaration.name}: ${task.stateName} has no function`);
       }
@@ -337,7 +339,7 @@ export const startLocalStateMachines = async (
       }
       if (stopping) throw new Error("The local runtime is stopping");
       const name = request.name ?? crypto.randomUUID();
-      if (!NAME_PATTERN.test(name)) {
+      if (!isExecutionName(name)) {
         throw new StepFunctionsError("InvalidName", `Invalid Name: '${name}'`);
       }
       const input = request.input ?? "{}";
@@ -356,7 +358,7 @@ export const startLocalStateMachines = async (
       const record: ExecutionRecord = {
         stateMachine: loaded.declaration.name,
         name,
-        executionArn: loaded.arn.replace(":stateMachine:", ":execution:").concat(`:${name}`),
+        executionArn: executionArnOf(loaded.arn, name),
         stateMachineArn: loaded.arn,
         status: "RUNNING",
         input,

@@ -4,7 +4,7 @@ import type { Context } from "aws-lambda";
 import { issueSurveyForEvent } from "#lib/csat/issue";
 import { csatRoutes } from "#lib/csat/routes";
 import { answerSurvey, getSurvey } from "#lib/csat/service";
-import { parseBusEvent } from "#lib/events/bus-event";
+import { isBusEvent, parseBusEvent } from "#lib/events/bus-event";
 import type { ApiEvent } from "#lib/http/api-event";
 import { httpFunction } from "#lib/http/http-function";
 import { ok } from "#lib/http/response";
@@ -32,10 +32,6 @@ const issuer = middy()
       surveyId,
     });
   });
-
-/** An EventBridge event has a `detail-type`; an API Gateway event never has. */
-const isBusEvent = (event: unknown): boolean =>
-  typeof event === "object" && event !== null && "detail-type" in event;
 
 /**
  * One function serves the survey's public routes and issues the surveys from `ticket.solved`:

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { parseBusEvent } from "#lib/events/bus-event";
+import { isBusEvent, parseBusEvent } from "#lib/events/bus-event";
 import { recordDealEvent } from "#lib/forecast/recorder";
 import { forecastRoutes } from "#lib/forecast/routes";
 import { getForecast } from "#lib/forecast/service";
@@ -31,10 +31,6 @@ const recorder = middy()
       outcome,
     });
   });
-
-/** An EventBridge event has a `detail-type`; an API Gateway event never has. */
-const isBusEvent = (event: unknown): boolean =>
-  typeof event === "object" && event !== null && "detail-type" in event;
 
 /**
  * One function serves the forecast's route and keeps its buckets from the deal events: the two

@@ -1,28 +1,28 @@
-import { httpFunction, type OperationInput } from "#lib/http/http-function";
+import { httpFunction, type OperationInput, type Operations } from "#lib/http/http-function";
 import { idempotency } from "#lib/http/middleware/idempotency";
-import { created, type HttpResult, noContent, ok, page } from "#lib/http/response";
+import { created, noContent, ok, page } from "#lib/http/response";
 import { recordOf } from "#lib/linked-records/record-routes";
+import { LINKABLE_ENTITY_NAMES } from "#lib/linked-records/registry";
 import {
-  entityOfRelatedTasks,
   type RelatedTasksOperationId,
-  type relatedTaskRoutes,
+  relatedTasksOperationId,
   taskRoutes,
 } from "#lib/tasks/routes";
 import * as tasks from "#lib/tasks/service";
 
-type RelatedTasksRoute = (typeof relatedTaskRoutes)[number];
+type RelatedTasksRoute = Extract<
+  (typeof taskRoutes)[number],
+  { operationId: RelatedTasksOperationId }
+>;
 
-/** One operation per linkable entity, so that a new linkable entity needs no change here. */
-const relatedTasks = Object.fromEntries(
-  [...entityOfRelatedTasks].map(([operationId, entity]) => [
-    operationId,
-    async ({ params, query }: OperationInput<RelatedTasksRoute>): Promise<HttpResult> =>
+/** `GET /<collection>/{id}/tasks` for every entry of the linkable-record registry. */
+const relatedTasksOperations = Object.fromEntries(
+  LINKABLE_ENTITY_NAMES.map((entity) => [
+    relatedTasksOperationId(entity),
+    async ({ params, query }: OperationInput<RelatedTasksRoute>) =>
       page(await tasks.listRelatedTasks(entity, recordOf(entity, params).id, query)),
   ]),
-) as Record<
-  RelatedTasksOperationId,
-  (input: OperationInput<RelatedTasksRoute>) => Promise<HttpResult>
->;
+) as Pick<Operations<typeof taskRoutes>, RelatedTasksOperationId>;
 
 export const handler = httpFunction(
   taskRoutes,
@@ -41,7 +41,7 @@ export const handler = httpFunction(
       await tasks.deleteTask(params.taskId, expectedVersion, principal);
       return noContent();
     },
-    ...relatedTasks,
+    ...relatedTasksOperations,
   },
   { idempotency: idempotency() },
 );

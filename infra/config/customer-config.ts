@@ -162,8 +162,6 @@ export type ThrottlingConfig = CustomerConfig["throttling"];
 export type CorsConfig = NonNullable<CustomerConfig["cors"]>;
 export type EventsConfig = CustomerConfig["events"];
 export type WebFormsConfig = CustomerConfig["webForms"];
-export type CsatSettings = CustomerConfig["csat"];
-export type InteractionsConfig = CustomerConfig["interactions"];
 
 /** One stack per customer, named after it, so that stacks of several customers can share an account. */
 export const stackNameOf = (config: Pick<CustomerConfig, "customer">): string =>

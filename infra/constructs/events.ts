@@ -27,7 +27,7 @@ const constructIdOf = (name: string) =>
 const DLQ_RETENTION = Duration.days(14);
 
 /** An encrypted, TLS-only queue that receives what could not be delivered. */
-export const deadLetterQueue = (scope: Construct, id: string, whose: string): Queue => {
+const deadLetterQueue = (scope: Construct, id: string, whose: string): Queue => {
   const queue = new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -205,7 +205,7 @@ export class EventRules extends Construct {
 }
 
 /** How Lambda retries an asynchronous invocation (from a rule or a schedule) that threw. */
-export const ASYNC_INVOKE_RETRY = {
+const ASYNC_INVOKE_RETRY = {
   retryAttempts: 2,
   maxEventAge: Duration.hours(6),
 } as const;

@@ -24,12 +24,6 @@ export const timelineTypePartition = (entity: string, recordId: string, type: Ac
 export const timelineSortKey = (occurredAt: string, activityId: string) =>
   `${occurredAt}#${activityId}`;
 
-/**
- * An ISO-8601 UTC time as the sort keys hold it: `2026-11-23T10:00:00.000Z`. Without it
- * `…T10:00:00Z` would sort after `…T10:00:00.500Z` (`Z` > `.`).
- */
-export const normalizeTime = (iso: string): string => new Date(iso).toISOString();
-
 export const activityModel: RecordModel<Activity> = {
   type: "activity",
   key: activityKey,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { addedLinks, foreignFields, patchActivity } from "#lib/activities/patch";
+import { foreignFields, patchActivity } from "#lib/activities/patch";
 import type { Activity } from "#lib/activities/schema";
 import { DomainError } from "#lib/errors/domain-error";
+import { addedLinks } from "#lib/linked-records/registry";
 
 const meta = {
   version: 3,

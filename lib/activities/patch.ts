@@ -1,4 +1,3 @@
-import { normalizeTime } from "#lib/activities/keys";
 import {
   type Activity,
   type ActivityType,
@@ -8,6 +7,7 @@ import {
 } from "#lib/activities/schema";
 import { type FieldError, invalidInput } from "#lib/errors/domain-error";
 import { toFieldErrors } from "#lib/http/middleware/validation";
+import { canonicalInstant } from "#lib/records/common-schema";
 import { applyPatch } from "#lib/records/mutate";
 
 /** What every activity has, whatever its type; the rest belongs to one type (`TYPE_FIELDS`). */
@@ -57,16 +57,5 @@ export const patchActivity = (before: Activity, patch: UpdateActivity): Activity
       toFieldErrors("body", checked.error.issues),
     );
   }
-  return { ...after, occurredAt: normalizeTime(after.occurredAt) };
-};
-
-type LinkLike = { readonly entity: string; readonly id: string };
-
-/** The links `after` has and `before` did not: the ones whose records must exist now. */
-export const addedLinks = <L extends LinkLike>(
-  before: readonly LinkLike[],
-  after: readonly L[],
-): L[] => {
-  const had = new Set(before.map((link) => `${link.entity}:${link.id}`));
-  return after.filter((link) => !had.has(`${link.entity}:${link.id}`));
+  return { ...after, occurredAt: canonicalInstant(after.occurredAt) };
 };

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
+import { ACTIVITY_TYPES, type ActivityType } from "#lib/activities/types";
 import { email } from "#lib/contacts/schema";
-import { recordRef } from "#lib/linked-records/registry";
+import { recordRefs } from "#lib/linked-records/registry";
 import { idOf, isoDateTime, pageQuery, recordMeta, userId } from "#lib/records/common-schema";
 
 /**
@@ -8,8 +9,7 @@ import { idOf, isoDateTime, pageQuery, recordMeta, userId } from "#lib/records/c
  * message), linked to any number of records and shown on each one's timeline. The `type`
  * discriminates the fields each kind carries; it cannot change once the activity exists.
  */
-export const ACTIVITY_TYPES = ["email", "call", "meeting", "note", "social"] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export { ACTIVITY_TYPES, type ActivityType };
 export const DIRECTIONS = ["inbound", "outbound"] as const;
 export const CALL_OUTCOMES = [
   "connected",
@@ -36,13 +36,8 @@ export const activityType = z.enum(ACTIVITY_TYPES);
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const direction = z.enum(DIRECTIONS);
 
-const links = z.array(recordRef).check(
+const links = recordRefs(MAX_LINKS).check(
   z.minLength(1, "An activity links to at least one record"),
-  z.maxLength(MAX_LINKS),
-  z.refine(
-    (list) => new Set(list.map((r) => `${r.entity}:${r.id}`)).size === list.length,
-    "Links must be unique",
-  ),
 );
 
 /** The fields of each type, as a client sends them; every one is optional on update. */

@@ -1,5 +1,5 @@
-import { activityModel, normalizeTime } from "#lib/activities/keys";
-import { addedLinks, patchActivity } from "#lib/activities/patch";
+import { activityModel } from "#lib/activities/keys";
+import { patchActivity } from "#lib/activities/patch";
 import type {
   Activity,
   CreateActivity,
@@ -13,19 +13,20 @@ import {
   creationItems,
   type ExtraItem,
   getRecord,
-  itemExists,
   listRecords,
   WriteConflict,
 } from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import {
+  addedLinks,
   explainMissingLinks,
   type LinkableEntityName,
-  linkableEntities,
   linkedRecordExists,
+  linkedRecordFound,
   type RecordRef,
 } from "#lib/linked-records/registry";
+import { canonicalInstant } from "#lib/records/common-schema";
 import { newId } from "#lib/records/ids";
 import { mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
 
@@ -60,7 +61,7 @@ const newActivity = (
   const now = new Date().toISOString();
   return {
     ...input,
-    occurredAt: normalizeTime(input.occurredAt),
+    occurredAt: canonicalInstant(input.occurredAt),
     ownerId: input.ownerId ?? actor.userId,
     id: options.id ?? newId("act"),
     ...(options.origin ? { origin: { ...options.origin } } : {}),
@@ -180,7 +181,7 @@ export const getTimeline = async (
 ): Promise<Page<Activity>> => {
   const page = await listRecords<Activity>(timelinePlan(entity, id, query));
   if (page.data.length === 0 && query.cursor === undefined) {
-    if (!(await itemExists(linkableEntities[entity].key(id)))) throw notFound(entity, id);
+    if (!(await linkedRecordFound({ entity, id }))) throw notFound(entity, id);
   }
   return page;
 };

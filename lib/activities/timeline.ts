@@ -1,8 +1,8 @@
-import { normalizeTime, timelinePartition, timelineTypePartition } from "#lib/activities/keys";
+import { timelinePartition, timelineTypePartition } from "#lib/activities/keys";
 import type { TimelineQuery } from "#lib/activities/schema";
 import type { ListQuery, SortRange } from "#lib/db/record-store";
 import { invalidInput } from "#lib/errors/domain-error";
-import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
+import { canonicalInstant, DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 
 /**
  * The sort-key range of a date filter: `from` inclusive, `to` exclusive. Sort keys are
@@ -10,8 +10,8 @@ import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
  * the activities of the time `to` itself, as an exclusive bound should.
  */
 export const timelineRange = (from?: string, to?: string): SortRange | undefined => {
-  const lower = from === undefined ? undefined : normalizeTime(from);
-  const upper = to === undefined ? undefined : normalizeTime(to);
+  const lower = from === undefined ? undefined : canonicalInstant(from);
+  const upper = to === undefined ? undefined : canonicalInstant(to);
   if (lower !== undefined && upper !== undefined) {
     if (lower >= upper) {
       throw invalidInput("activity.invalid_date_range", "`to` must be after `from`.", [

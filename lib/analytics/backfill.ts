@@ -29,9 +29,10 @@ import {
 } from "#lib/analytics/keys";
 import { METRIC_IDS, METRICS, type MetricId } from "#lib/analytics/metrics";
 import { sequenceOf } from "#lib/analytics/recorder";
-import { batchWrite, type Item, markTouched, queryPartition } from "#lib/analytics/store";
+import { batchWrite, type Item, markTouched } from "#lib/analytics/store";
 import { allContactsPartition } from "#lib/contacts/keys";
 import { documentClient, tableName } from "#lib/db/client";
+import { queryPartition } from "#lib/db/query-partition";
 import type { ItemKey } from "#lib/db/record-store";
 import { listRecords } from "#lib/db/record-store";
 import { allDealsPartition } from "#lib/deals/keys";

@@ -37,11 +37,13 @@ import {
   type Measures,
   type MetricId,
 } from "#lib/analytics/metrics";
-import { batchWrite, type Item, queryPartition } from "#lib/analytics/store";
+import { batchWrite, type Item } from "#lib/analytics/store";
 import { documentClient, tableName } from "#lib/db/client";
+import { queryPartition } from "#lib/db/query-partition";
 import type { ItemKey } from "#lib/db/record-store";
 import { getAssignmentConfig } from "#lib/lead-assignment/service";
 import { listPipelines } from "#lib/pipelines/service";
+import { forEachLimited } from "#lib/webhooks/concurrency";
 
 /**
  * The scheduled rollup. From the daily counters it builds what they cannot give at a glance:
@@ -62,14 +64,11 @@ import { listPipelines } from "#lib/pipelines/service";
  * put for may still be retrying, and this run may have read the day before it committed.
  */
 export const MARK_SETTLE_MS = 5 * 60_000;
-/** Rebuilds run this many at a time: fast, without a burst that throttles the table. */
+/**
+ * Rebuilds run this many at a time: fast, without a burst that throttles the table. A failure lets
+ * the rest of its stage finish, then fails the run before the next stage reads what it built.
+ */
 const PARALLEL = 8;
-
-const inBatches = async <T>(items: readonly T[], run: (item: T) => Promise<void>) => {
-  for (let start = 0; start < items.length; start += PARALLEL) {
-    await Promise.all(items.slice(start, start + PARALLEL).map(run));
-  }
-};
 
 const sameMeasures = (a: Measures, b: Measures) => {
   const keys = Object.keys(a);
@@ -329,7 +328,7 @@ export const runRollup = async (options: RollupOptions): Promise<RollupSummary> 
       }));
     });
   });
-  await inBatches(periods, (p) =>
+  await forEachLimited(periods, PARALLEL, (p) =>
     rebuildCounterPeriod(p.metric, p.dimension, p.granularity, p.bucket, rolledUpAt, tally),
   );
 
@@ -350,7 +349,7 @@ export const runRollup = async (options: RollupOptions): Promise<RollupSummary> 
       return family.dimensions.map((dimension) => ({ family, dimension, granularity, bucket }));
     }),
   );
-  await inBatches(derivedWork, (w) =>
+  await forEachLimited(derivedWork, PARALLEL, (w) =>
     rebuildDerived(w.family, w.dimension, w.granularity, w.bucket, rolledUpAt, tally),
   );
 
@@ -362,7 +361,7 @@ export const runRollup = async (options: RollupOptions): Promise<RollupSummary> 
     (mark) => new Date(String(mark.touchedAt)).getTime() <= now.getTime() - MARK_SETTLE_MS,
   );
   let marksCleared = 0;
-  await inBatches(settled, async (mark) => {
+  await forEachLimited(settled, PARALLEL, async (mark) => {
     if (await clearMark(mark)) marksCleared++;
   });
 

@@ -24,6 +24,7 @@ import {
 } from "#lib/analytics/keys";
 import type { MetricId } from "#lib/analytics/metrics";
 import { documentClient, tableName } from "#lib/db/client";
+import { MAX_PAGES, TooManyItems } from "#lib/db/query-partition";
 import type { ItemKey } from "#lib/db/record-store";
 import { appliedMarkTtl, putAppliedMark } from "#lib/events/applied-mark";
 
@@ -222,54 +223,6 @@ export const markTouched = async (
 };
 
 // Reads and writes of rollup items ---------------------------------------------------------------
-
-/**
- * A report's Query follows pages, but never more than this many: at 1 MB a page, that is far
- * more than any allowed range and grouping reads (see docs/analytics.md).
- */
-export const MAX_PAGES = 20;
-
-export class TooManyItems extends Error {
-  constructor(readonly partition: string) {
-    super(`More than ${MAX_PAGES} pages of rollup items in ${partition}`);
-    this.name = "TooManyItems";
-  }
-}
-
-/** Every item of a partition, or of a sort key range of it (both ends included), in sk order. */
-export const queryPartition = async (
-  pk: string,
-  range?: { readonly from: string; readonly to: string } | { readonly prefix: string },
-  options: { readonly consistent?: boolean } = {},
-): Promise<Item[]> => {
-  const items: Item[] = [];
-  let exclusiveStartKey: QueryCommandInput["ExclusiveStartKey"];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const condition = !range
-      ? { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } }
-      : "prefix" in range
-        ? {
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":pk": pk, ":prefix": range.prefix },
-          }
-        : {
-            KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-            ExpressionAttributeValues: { ":pk": pk, ":from": range.from, ":to": range.to },
-          };
-    const result = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        ...condition,
-        ...(options.consistent ? { ConsistentRead: true } : {}),
-        ...(exclusiveStartKey ? { ExclusiveStartKey: exclusiveStartKey } : {}),
-      }),
-    );
-    items.push(...(result.Items ?? []));
-    if (!result.LastEvaluatedKey) return items;
-    exclusiveStartKey = result.LastEvaluatedKey;
-  }
-  throw new TooManyItems(pk);
-};
 
 export const getItem = async (key: ItemKey): Promise<Item | undefined> =>
   (await documentClient.send(new GetCommand({ TableName: tableName(), Key: key }))).Item;

@@ -15,7 +15,6 @@ import {
   PARENT_EXISTS,
   putMention,
   REPLY_COUNTER,
-  recordExists,
   removeReplyCounterIfNoReplies,
   threadRootExists,
 } from "#lib/comments/store";
@@ -29,7 +28,11 @@ import {
 } from "#lib/db/record-store";
 import { DomainError, notFound, versionMismatch } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
-import { linkedRecordExists, type RecordRef } from "#lib/linked-records/registry";
+import {
+  linkedRecordExists,
+  linkedRecordFound,
+  type RecordRef,
+} from "#lib/linked-records/registry";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 import { newId } from "#lib/records/ids";
 import { mutateRecord, stamp } from "#lib/records/mutate";
@@ -180,7 +183,7 @@ export const listComments = async (
     limit: query.limit ?? DEFAULT_PAGE_SIZE,
     cursor: query.cursor,
   });
-  if (page.data.length === 0 && query.cursor === undefined && !(await recordExists(record))) {
+  if (page.data.length === 0 && query.cursor === undefined && !(await linkedRecordFound(record))) {
     throw notFound(record.entity, record.id);
   }
   return page;

@@ -1,4 +1,3 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import {
   COMMENT_ENTITY_TYPE,
   commentKey,
@@ -7,9 +6,8 @@ import {
   replyCounterKey,
 } from "#lib/comments/keys";
 import type { Comment, Mention } from "#lib/comments/schema";
-import { documentClient, tableName } from "#lib/db/client";
+import { tableName } from "#lib/db/client";
 import type { ExtraItem } from "#lib/db/record-store";
-import { linkableEntities, type RecordRef } from "#lib/linked-records/registry";
 
 /**
  * The items that move with a comment in its transaction, besides the comment itself: the
@@ -83,15 +81,3 @@ export const deleteMentions = (comment: Comment): ExtraItem[] =>
       Delete: { TableName: tableName(), Key: mentionKey(userId, mentionedAt, comment.id) },
     },
   }));
-
-/** Whether the record exists: one GetItem of its key attributes. */
-export const recordExists = async (record: RecordRef): Promise<boolean> => {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: linkableEntities[record.entity].key(record.id),
-      ProjectionExpression: "pk",
-    }),
-  );
-  return Item !== undefined;
-};

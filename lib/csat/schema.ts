@@ -9,7 +9,8 @@ import { isoDateTime, recordMeta } from "#lib/records/common-schema";
  *
  * Nothing here imports the tickets: the ticket schema imports `ticketSatisfactionSchema`.
  */
-export const CSAT_RATINGS = [1, 2, 3, 4, 5] as const;
+/** A rating, as the requester gives it and the ticket keeps it: 1 to 5. */
+const rating = z.int().check(z.minimum(1), z.maximum(5));
 
 export const csatTokenParams = z.strictObject({
   /** `<surveyId>.<secret>`, as sent to the requester; anything else is a 404. */
@@ -17,14 +18,14 @@ export const csatTokenParams = z.strictObject({
 });
 
 export const answerSurveyBody = z.strictObject({
-  rating: z.int().check(z.minimum(1), z.maximum(5)),
+  rating,
   comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
 });
 
 /** The requester's answer, as the ticket keeps it (the latest, should it be solved again). */
 export const ticketSatisfactionSchema = z.object({
   surveyId: z.string(),
-  rating: z.int().check(z.minimum(1), z.maximum(5)),
+  rating,
   comment: z.optional(z.string()),
   receivedAt: isoDateTime,
 });

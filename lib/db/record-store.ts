@@ -196,6 +196,57 @@ const transact = async (described: readonly Described[]) => {
 const extras = (items: readonly ExtraItem[]): Described[] =>
   items.map(({ label, item }) => ({ item, target: { kind: "extra", label } }));
 
+/** One item of a record's write, with the facet it is for (none for the main item). */
+interface RecordWrite {
+  readonly described: Described;
+  readonly facet?: Facet;
+}
+
+/** The items that create `record`: the main item, and its facets (a unique one guarded). */
+const creationWrites = <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  record: R,
+  options: WriteOptions = {},
+): RecordWrite[] => [
+  { described: putRecord(model, record, undefined, options) },
+  ...model
+    .facets(record)
+    .map((facet) => ({ described: putFacet(model, record, facet, true), facet })),
+];
+
+/**
+ * The items that replace `before` with `after`: the main item, every current facet (guarded when
+ * `before` did not hold it already), and the deletion of each facet `after` no longer has.
+ */
+const replacementWrites = <R extends VersionedRecord>(
+  model: RecordModel<R>,
+  before: R,
+  after: R,
+  options: WriteOptions = {},
+): RecordWrite[] => {
+  const current = model.facets(after);
+  const previous = model.facets(before);
+  const kept = new Set(current.map(facetKey));
+  const beforeFacets = new Set(previous.map(facetKey));
+  return [
+    { described: putRecord(model, after, before.version, options) },
+    ...current.map((facet) => ({
+      described: putFacet(model, after, facet, !beforeFacets.has(facetKey(facet))),
+      facet,
+    })),
+    ...previous
+      .filter((facet) => !kept.has(facetKey(facet)))
+      .map((facet) => ({ described: deleteFacet(facet), facet })),
+  ];
+};
+
+/** A record's items as extra items of another write: `label`, or `<label>:<facet name>`. */
+const labelled = (writes: readonly RecordWrite[], label: string): ExtraItem[] =>
+  writes.map(({ described, facet }) => ({
+    label: facet ? `${label}:${facet.name}` : label,
+    item: described.item,
+  }));
+
 export const getRecord = async <R extends VersionedRecord>(
   model: RecordModel<R>,
   id: string,
@@ -259,8 +310,7 @@ export const createRecord = async <R extends VersionedRecord>(
   options: WriteOptions = {},
 ) => {
   await transact([
-    putRecord(model, record, undefined, options),
-    ...model.facets(record).map((facet) => putFacet(model, record, facet, true)),
+    ...creationWrites(model, record, options).map((write) => write.described),
     ...extras(extra),
   ]);
 };
@@ -276,16 +326,8 @@ export const replaceRecord = async <R extends VersionedRecord>(
   extra: readonly ExtraItem[] = [],
   options: WriteOptions = {},
 ) => {
-  const current = model.facets(after);
-  const kept = new Set(current.map(facetKey));
-  const beforeFacets = new Set(model.facets(before).map(facetKey));
   await transact([
-    putRecord(model, after, before.version, options),
-    ...current.map((facet) => putFacet(model, after, facet, !beforeFacets.has(facetKey(facet)))),
-    ...model
-      .facets(before)
-      .filter((facet) => !kept.has(facetKey(facet)))
-      .map(deleteFacet),
+    ...replacementWrites(model, before, after, options).map((write) => write.described),
     ...extras(extra),
   ]);
 };
@@ -389,17 +431,18 @@ export const listRecords = async <R>(query: ListQuery): Promise<Page<R>> => {
   if (bounds.filter((bound) => bound !== undefined).length > 1) {
     throw new Error("A list takes one of sortBeginsWith, sortBefore and sortRange");
   }
+  // `sortBefore` is the `lessThan` range, only kept out of the cursor's scope (see `ListQuery`).
+  const range: SortRange | undefined =
+    query.sortBefore !== undefined ? { lessThan: query.sortBefore } : query.sortRange;
   const sortCondition =
     query.sortBeginsWith !== undefined
       ? {
           expression: " AND begins_with(#sk, :sort)",
           values: { ":sort": query.sortBeginsWith },
         }
-      : query.sortBefore !== undefined
-        ? { expression: " AND #sk < :sort", values: { ":sort": query.sortBefore } }
-        : query.sortRange !== undefined
-          ? rangeCondition(query.sortRange)
-          : undefined;
+      : range !== undefined
+        ? rangeCondition(range)
+        : undefined;
   const result = await documentClient.send(
     new QueryCommand({
       TableName: tableName(),
@@ -444,13 +487,7 @@ export const creationItems = <R extends VersionedRecord>(
   model: RecordModel<R>,
   record: R,
   label: string,
-): ExtraItem[] => [
-  { label, item: putRecord(model, record).item },
-  ...model.facets(record).map((facet) => ({
-    label: `${label}:${facet.name}`,
-    item: putFacet(model, record, facet, true).item,
-  })),
-];
+): ExtraItem[] => labelled(creationWrites(model, record), label);
 
 /**
  * The items `replaceRecord` writes, as extra items of a transaction that another write owns. A
@@ -461,19 +498,4 @@ export const replacementItems = <R extends VersionedRecord>(
   before: R,
   after: R,
   label: string,
-): ExtraItem[] => {
-  const current = model.facets(after);
-  const kept = new Set(current.map(facetKey));
-  const beforeFacets = new Set(model.facets(before).map(facetKey));
-  return [
-    { label, item: putRecord(model, after, before.version).item },
-    ...current.map((facet) => ({
-      label: `${label}:${facet.name}`,
-      item: putFacet(model, after, facet, !beforeFacets.has(facetKey(facet))).item,
-    })),
-    ...model
-      .facets(before)
-      .filter((facet) => !kept.has(facetKey(facet)))
-      .map((facet) => ({ label: `${label}:${facet.name}`, item: deleteFacet(facet).item })),
-  ];
-};
+): ExtraItem[] => labelled(replacementWrites(model, before, after), label);

@@ -20,9 +20,15 @@ export const DEFAULT_CURRENCIES: CurrencySettings = { base: "EUR", rates: {} };
 /** The environment variable the stack sets on the functions that need the currencies. */
 export const SALES_CURRENCIES_VARIABLE = "SALES_CURRENCIES";
 
-/** ISO-4217 codes, as the runtime's ICU data knows them (Node's full ICU has every active one). */
-const isoCodes = new Set(Intl.supportedValuesOf("currency"));
-export const isIsoCurrency = (code: string) => isoCodes.has(code);
+/**
+ * ISO-4217 codes, as the runtime's ICU data knows them (Node's full ICU has every active one).
+ * Built on first use rather than at module load: a cold start that checks no currency skips it.
+ */
+let isoCodes: ReadonlySet<string> | undefined;
+const isIsoCurrency = (code: string) => {
+  isoCodes ??= new Set(Intl.supportedValuesOf("currency"));
+  return isoCodes.has(code);
+};
 
 const code = z
   .string()

@@ -3,7 +3,7 @@ import type { Stage } from "#lib/pipelines/schema";
 
 export const DAY_MILLISECONDS = 24 * 60 * 60 * 1000;
 
-export interface Idleness {
+interface Idleness {
   /** Open and in its stage for longer than the stage's `rottingDays`. */
   readonly rotting: boolean;
   /** Whole days in the current stage; only for open deals. */

@@ -6,13 +6,7 @@ import {
 } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
 import { retryOnContention } from "#lib/db/contention";
-import {
-  createRecord,
-  creationItems,
-  type ExtraItem,
-  getRecordWith,
-  WriteConflict,
-} from "#lib/db/record-store";
+import { createRecord, creationItems, type ExtraItem, getRecordWith } from "#lib/db/record-store";
 import { allowedCurrencies, currencySettings, isAllowedCurrency } from "#lib/deals/currencies";
 import {
   allDealsPartition,
@@ -46,8 +40,8 @@ import { engagementOf } from "#lib/engagement/state";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { explainMissingLinks, linkedRecordExists } from "#lib/linked-records/registry";
-import { cachedPipeline, loadPipeline } from "#lib/pipelines/cache";
-import { enterStage, leaveStage, parseCounterLabel, STAGE_ENTRY } from "#lib/pipelines/keys";
+import { loadPipeline, pipelineWithStages } from "#lib/pipelines/cache";
+import { enterStage, leaveStage, refusedStages, STAGE_ENTRY } from "#lib/pipelines/keys";
 import { isLostStage, type Pipeline, type Stage } from "#lib/pipelines/schema";
 import { firstOpenStage, stageOf } from "#lib/pipelines/stages";
 import { newId } from "#lib/records/ids";
@@ -55,8 +49,7 @@ import { listByOneFilter } from "#lib/records/list-by-filter";
 import { applyPatch, mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
 
 const isStageEntryRefused = (error: unknown): boolean =>
-  error instanceof WriteConflict &&
-  error.targets.some((t) => t.kind === "extra" && parseCounterLabel(t.label).label === STAGE_ENTRY);
+  refusedStages(error, STAGE_ENTRY).length > 0;
 
 /** Turns a refused deal write into the error the client should see. */
 const explainConflict = (error: unknown): never => {
@@ -92,14 +85,16 @@ interface Placement {
 
 /**
  * The pipeline and stage a deal goes to. A stage the cached pipeline lacks is looked up in a
- * fresh read before it is refused (it may be new).
+ * fresh read before it is refused (it may be new); `fresh` reads the pipeline in any case.
  */
 const placementOf = async (
   pipelineId: string,
   stageId: string | undefined,
   fresh: boolean,
 ): Promise<Placement> => {
-  const pipeline = fresh ? await loadPipeline(pipelineId) : await cachedPipeline(pipelineId);
+  const pipeline = fresh
+    ? await loadPipeline(pipelineId)
+    : await pipelineWithStages(pipelineId, stageId === undefined ? [] : [stageId]);
   if (!pipeline) {
     throw new DomainError(
       "unprocessable",
@@ -108,9 +103,9 @@ const placementOf = async (
       { pipelineId },
     );
   }
+  // Without a stage id the first open one: every pipeline has one (its schema requires it).
   const stage = stageId === undefined ? firstOpenStage(pipeline) : stageOf(pipeline, stageId);
   if (stage) return { pipeline, stage };
-  if (!fresh) return placementOf(pipelineId, stageId, true);
   throw new DomainError(
     "unprocessable",
     "deal.stage_not_in_pipeline",
@@ -161,21 +156,19 @@ const viewOf = (deal: Deal, pipeline: Pipeline | undefined, now = new Date()): D
   ...idlenessOf(deal, pipeline && stageOf(pipeline, deal.stageId), now),
 });
 
-/** A deal's pipeline from the cache, read again when the cached one lacks the deal's stage. */
-const pipelineOfDeals = async (
-  id: string,
-  deals: readonly Deal[],
-): Promise<Pipeline | undefined> => {
-  const cached = await cachedPipeline(id);
-  const complete = !cached || deals.every((d) => d.pipelineId !== id || stageOf(cached, d.stageId));
-  return complete ? cached : loadPipeline(id);
-};
-
-/** Views of deals of any pipelines, each pipeline looked up once. */
+/**
+ * Views of deals of any pipelines, each pipeline looked up once (read again when the cached one
+ * lacks a stage of its deals).
+ */
 const viewsOf = async (deals: readonly Deal[]): Promise<DealView[]> => {
   const ids = [...new Set(deals.map((d) => d.pipelineId))];
   const pipelines = new Map(
-    await Promise.all(ids.map(async (id) => [id, await pipelineOfDeals(id, deals)] as const)),
+    await Promise.all(
+      ids.map(async (id) => {
+        const stageIds = deals.flatMap((d) => (d.pipelineId === id ? [d.stageId] : []));
+        return [id, await pipelineWithStages(id, stageIds)] as const;
+      }),
+    ),
   );
   const now = new Date();
   return deals.map((deal) => viewOf(deal, pipelines.get(deal.pipelineId), now));

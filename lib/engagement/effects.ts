@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import type { BusEvent } from "#events/envelope";
-import { type ActivityType, activityType } from "#lib/activities/schema";
+import { ACTIVITY_TYPES, type ActivityType } from "#lib/activities/types";
 import { ActivityEvents } from "#lib/events/detail-types";
 import { type LinkableEntityName, linkableEntities } from "#lib/linked-records/registry";
 
@@ -10,7 +10,11 @@ import { type LinkableEntityName, linkableEntities } from "#lib/linked-records/r
  * per linked record.
  */
 const linkList = z.array(z.object({ entity: z.string(), id: z.string() }));
-const activityState = z.object({ type: activityType, occurredAt: z.string(), links: linkList });
+const activityState = z.object({
+  type: z.enum(ACTIVITY_TYPES),
+  occurredAt: z.string(),
+  links: linkList,
+});
 
 /** The part of an activity engagement depends on. */
 export type ActivityState = z.infer<typeof activityState>;

@@ -1,4 +1,4 @@
-import type { ActivityType } from "#lib/activities/schema";
+import type { ActivityType } from "#lib/activities/types";
 import { tableName } from "#lib/db/client";
 import type { ExtraItem, ItemKey } from "#lib/db/record-store";
 

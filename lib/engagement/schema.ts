@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import type { ActivityType } from "#lib/activities/schema";
+import type { ActivityType } from "#lib/activities/types";
 
 /**
  * The engagement of a linkable record (a contact, a company, …), derived from its activities by

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { engagementOf, engagementStateOf, NO_ENGAGEMENT } from "#lib/engagement/state";
+import { engagementOf } from "#lib/engagement/state";
 
 describe("engagementOf", () => {
   it("shows no engagement for a record without an engagement item", () => {
@@ -22,7 +22,12 @@ describe("engagementOf", () => {
       lastActivityAt: "2026-11-23T14:00:00.000Z",
       activityCounts: { email: 0, call: 3, meeting: 0, note: 1, social: 0 },
     });
-    expect(engagementStateOf(item).activityCounts.email).toBe(-1);
-    expect(engagementStateOf(undefined)).toBe(NO_ENGAGEMENT);
+    expect(engagementOf({ ...item, emailCount: -1, callCount: undefined })).toEqual({
+      lastActivityAt: "2026-11-23T14:00:00.000Z",
+      activityCounts: { email: 0, call: 0, meeting: 0, note: 1, social: 0 },
+    });
+    expect(engagementOf({ pk: "contact#con_1", sk: "engagement" })).toEqual(
+      engagementOf(undefined),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { timelinePartition } from "#lib/activities/keys";
-import type { ActivityType } from "#lib/activities/schema";
+import type { ActivityType } from "#lib/activities/types";
 import { documentClient, tableName } from "#lib/db/client";
 import { isTransactionConflict } from "#lib/db/contention";
 import type { ItemKey } from "#lib/db/record-store";

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
-import { getRecord } from "#lib/db/record-store";
-import { isSuperseded, readTimer } from "#lib/escalation/timers";
+import { getRecordWith } from "#lib/db/record-store";
+import { timerKey } from "#lib/escalation/keys";
+import { isSuperseded, readTimer, type TimerItem } from "#lib/escalation/timers";
 import { ticketModel } from "#lib/tickets/keys";
 import { checkTicketSla } from "#lib/tickets/sla-check";
 import { nextTimerAt, type SlaStep } from "#lib/tickets/sla-state";
@@ -91,13 +92,20 @@ export const runEscalationTask = async (
   input: EscalationTaskInput,
   now = new Date(),
 ): Promise<CheckOutcome> => {
-  if (isSuperseded(await readTimer(input.ticketId), input.generation)) {
-    return { done: true, reason: "superseded", steps: [] };
-  }
   if (input.action === "plan") {
-    const ticket = await getRecord(ticketModel, input.ticketId);
+    // The timer and the ticket in one consistent read: `plan` needs both, and writes nothing.
+    const {
+      record: ticket,
+      companions: [timer],
+    } = await getRecordWith(ticketModel, input.ticketId, [timerKey(input.ticketId)]);
+    if (isSuperseded(timer as TimerItem | undefined, input.generation)) {
+      return { done: true, reason: "superseded", steps: [] };
+    }
     if (!ticket) return { done: true, reason: "ticket_deleted", steps: [] };
     return outcomeOf(nextTimerAt(ticket), [], 0);
+  }
+  if (isSuperseded(await readTimer(input.ticketId), input.generation)) {
+    return { done: true, reason: "superseded", steps: [] };
   }
   const at = checkInstantOf(input.dueAt, now);
   const result = await checkTicketSla(input.ticketId, at);

@@ -10,7 +10,7 @@ import type { ItemKey } from "#lib/db/record-store";
  * asynchronous retries end within as long, and a dead letter waits at most 14 days in its queue
  * before an operator could redrive it.
  */
-export const APPLIED_MARK_TTL_SECONDS = 15 * 24 * 60 * 60;
+const APPLIED_MARK_TTL_SECONDS = 15 * 24 * 60 * 60;
 
 /** The `ttl` (epoch seconds) of something kept as long as an applied mark, from `now`. */
 export const appliedMarkTtl = (now: Date): number =>

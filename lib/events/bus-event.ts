@@ -54,6 +54,14 @@ export const parseBusEvent = (event: unknown): BusEvent => {
   return { ...rest, detail: { ...detail, data: detail.data ?? null } };
 };
 
+/**
+ * Whether an event a function receives came from the bus: an EventBridge event has a
+ * `detail-type`, an API Gateway event never has. For a function that serves both (it checks the
+ * shape only; `parseBusEvent` validates the rest).
+ */
+export const isBusEvent = (event: unknown): boolean =>
+  typeof event === "object" && event !== null && "detail-type" in event;
+
 /** Whether a parsed bus event has one of these detail-types (for handlers bound to several). */
 export const isDetailType = <T extends string>(
   event: BusEvent,

@@ -18,12 +18,12 @@ import type { ItemKey } from "#lib/db/record-store";
  * version of the deal. The recorder moves a deal from its old bucket to its new one in the same
  * transaction as it replaces the contribution, conditioned on the contribution it read, so the
  * buckets always equal the sum of the contributions. A deleted deal's contribution stays (as
- * `deleted`, counting nowhere) for 15 days, so that late deliveries of its older events are
- * recognised as stale instead of counting it again.
+ * `deleted`, counting nowhere) for 15 days, as long as an applied mark (`appliedMarkTtl`), so
+ * that late deliveries of its older events are recognised as stale instead of counting it again.
  */
 export const forecastPartition = (pipelineId: string) => `forecast#${pipelineId}`;
 
-export const ownerKeyOf = (ownerId: string) => encodeURIComponent(ownerId);
+const ownerKeyOf = (ownerId: string) => encodeURIComponent(ownerId);
 
 export interface BucketCoordinates {
   readonly pipelineId: string;
@@ -53,6 +53,3 @@ export const contributionKey = (dealId: string): ItemKey => ({
 
 export const BUCKET_ENTITY_TYPE = "forecast-bucket";
 export const CONTRIBUTION_ENTITY_TYPE = "forecast-contribution";
-
-/** EventBridge retries a target for 6 hours, and a dead letter waits at most 14 days. */
-export const DELETED_CONTRIBUTION_TTL_SECONDS = 15 * 24 * 60 * 60;

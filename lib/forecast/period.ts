@@ -2,7 +2,7 @@
  * Forecast periods: a calendar quarter (`2026-Q4`) or a month (`2026-11`), in UTC. The forecast
  * keeps its counters by month, so a period is the months it covers.
  */
-export const PERIOD_PATTERN = /^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$/;
+const PERIOD_PATTERN = /^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$/;
 
 export interface Period {
   /** As asked: `2026-Q4` or `2026-11`. */

@@ -39,7 +39,7 @@ const DEAL_EVENT_TYPES = Object.values(DealEvents);
 export type RecordOutcome = "applied" | "stale" | "ignored";
 
 /** Where a deal, as an event's `data` describes it, counts. */
-export const placementOfDeal = (data: unknown): Placement => {
+const placementOfDeal = (data: unknown): Placement => {
   const deal = forecastDealSlice.parse(data);
   return {
     pipelineId: deal.pipelineId,
@@ -53,7 +53,7 @@ export const placementOfDeal = (data: unknown): Placement => {
 };
 
 /** Whether `incoming` describes a later state of the deal than `stored`. */
-export const supersedes = (incoming: Contribution, stored: Contribution): boolean =>
+const supersedes = (incoming: Contribution, stored: Contribution): boolean =>
   incoming.version > stored.version ||
   (incoming.version === stored.version && incoming.deleted && !stored.deleted);
 

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { DEAL_STATUSES } from "#lib/deals/schema";
 import { FORECAST_CATEGORIES } from "#lib/forecast/classify";
-import { PERIOD_PATTERN, parsePeriod } from "#lib/forecast/period";
+import { parsePeriod } from "#lib/forecast/period";
 import { pipelineId } from "#lib/pipelines/schema";
 import { userId } from "#lib/records/common-schema";
 
@@ -9,7 +9,7 @@ export const period = z
   .string()
   .check(
     z.refine(
-      (value) => PERIOD_PATTERN.test(value) && parsePeriod(value) !== undefined,
+      (value) => parsePeriod(value) !== undefined,
       "Expected a quarter such as 2026-Q4 or a month such as 2026-11",
     ),
   );

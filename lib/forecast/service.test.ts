@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { parsePeriod } from "#lib/forecast/period";
 import { computeForecast } from "#lib/forecast/service";
 import type { Bucket } from "#lib/forecast/store";
 import type { Pipeline } from "#lib/pipelines/schema";
+
+const periodOf = (label: string) => {
+  const period = parsePeriod(label);
+  if (!period) throw new Error(`Not a period: ${label}`);
+  return period;
+};
 
 const stage = (id: string, name: string, winProbability: number, closed = false, won = false) => ({
   id,
@@ -55,7 +62,7 @@ const settings = {
 describe("computing a forecast from buckets", () => {
   it("adds up converted, weighted buckets into totals, owners and stages", () => {
     const forecast = computeForecast(
-      { pipelineId: "pip_1", period: "2026-Q4" },
+      { pipelineId: "pip_1", period: periodOf("2026-Q4") },
       pipeline,
       [
         bucket("2026-10", "ann", "stg_q", "EUR", 10_000_00, 2),
@@ -161,7 +168,7 @@ describe("computing a forecast from buckets", () => {
 
   it("lists every stage with zeros, and no rates, for a period without deals", () => {
     const forecast = computeForecast(
-      { pipelineId: "pip_1", period: "2027-01", ownerId: "ann" },
+      { pipelineId: "pip_1", period: periodOf("2027-01"), ownerId: "ann" },
       pipeline,
       [],
       settings,
@@ -181,7 +188,7 @@ describe("computing a forecast from buckets", () => {
 
   it("counts a bucket of a stage the pipeline lost by its stored status, with no probability", () => {
     const forecast = computeForecast(
-      { pipelineId: "pip_1", period: "2026-11" },
+      { pipelineId: "pip_1", period: periodOf("2026-11") },
       pipeline,
       [bucket("2026-11", "ann", "stg_gone", "EUR", 100, 1)],
       settings,

@@ -1,9 +1,9 @@
 import { type CurrencySettings, currencySettings } from "#lib/deals/currencies";
-import { DomainError, notFound } from "#lib/errors/domain-error";
+import { notFound } from "#lib/errors/domain-error";
 import { categoryOf, type ForecastCategory } from "#lib/forecast/classify";
 import { type ForecastSettings, forecastSettings } from "#lib/forecast/config";
 import { toBase, weighted } from "#lib/forecast/money";
-import { parsePeriod } from "#lib/forecast/period";
+import { type Period, parsePeriod } from "#lib/forecast/period";
 import type {
   Forecast,
   ForecastFigures,
@@ -11,7 +11,7 @@ import type {
   ForecastStageRow,
 } from "#lib/forecast/schema";
 import { type Bucket, readBuckets } from "#lib/forecast/store";
-import { cachedPipeline, loadPipeline } from "#lib/pipelines/cache";
+import { pipelineWithStages } from "#lib/pipelines/cache";
 import type { Pipeline, Stage } from "#lib/pipelines/schema";
 
 /**
@@ -73,15 +73,17 @@ export interface ForecastInput {
   readonly settings?: ForecastSettings;
 }
 
+/** The query with its period parsed. */
+export type ParsedForecastQuery = Omit<ForecastQuery, "period"> & { readonly period: Period };
+
 /** The figures of `buckets` against `pipeline`; pure, for the service and its tests. */
 export const computeForecast = (
-  query: ForecastQuery,
+  query: ParsedForecastQuery,
   pipeline: Pipeline,
   buckets: readonly Bucket[],
   { currencies = currencySettings(), settings = forecastSettings() }: ForecastInput = {},
 ): Forecast => {
-  const period = parsePeriod(query.period);
-  if (!period) throw new Error(`Not a period: ${query.period}`);
+  const { period } = query;
   const stages = new Map(pipeline.stages.map((s) => [s.id, s]));
   let totals = emptyFigures();
   const byOwner = new Map<string, ForecastFigures>();
@@ -164,25 +166,21 @@ export const computeForecast = (
   };
 };
 
-/** The pipeline, read again when the cached one lacks a stage that buckets name. */
-const pipelineFor = async (id: string, buckets: readonly Bucket[]) => {
-  const cached = await cachedPipeline(id);
-  const complete = !cached || buckets.every((b) => cached.stages.some((s) => s.id === b.stageId));
-  return complete ? cached : loadPipeline(id);
-};
-
 export const getForecast = async (query: ForecastQuery): Promise<Forecast> => {
   const period = parsePeriod(query.period);
-  if (!period) {
-    throw new DomainError("invalid", "forecast.invalid_period", `Not a period: ${query.period}.`);
-  }
+  // The route's schema (`period` in schema.ts) refuses every label this cannot parse.
+  if (!period) throw new Error(`Not a period: ${query.period}`);
   const buckets = await readBuckets(
     query.pipelineId,
     period.months[0] ?? "",
     period.months.at(-1) ?? "",
     query.ownerId,
   );
-  const pipeline = await pipelineFor(query.pipelineId, buckets);
+  // Read again when the cached pipeline lacks a stage that buckets name.
+  const pipeline = await pipelineWithStages(
+    query.pipelineId,
+    buckets.map((b) => b.stageId),
+  );
   if (!pipeline) throw notFound("pipeline", query.pipelineId);
-  return computeForecast(query, pipeline, buckets);
+  return computeForecast({ ...query, period }, pipeline, buckets);
 };

@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "#lib/db/client";
+import { appliedMarkTtl } from "#lib/events/applied-mark";
 import {
   BUCKET_ENTITY_TYPE,
   type BucketCoordinates,
@@ -8,7 +9,6 @@ import {
   bucketRange,
   CONTRIBUTION_ENTITY_TYPE,
   contributionKey,
-  DELETED_CONTRIBUTION_TTL_SECONDS,
   forecastPartition,
 } from "#lib/forecast/keys";
 
@@ -62,10 +62,7 @@ const sameBucket = (a: Placement, b: Placement) =>
   bucketKey(a).pk === bucketKey(b).pk && bucketKey(a).sk === bucketKey(b).sk;
 
 /** The moves from `before` to `after`: one per bucket touched, none that would move nothing. */
-export const bucketMoves = (
-  before: Placement | undefined,
-  after: Placement | undefined,
-): BucketMove[] => {
+const bucketMoves = (before: Placement | undefined, after: Placement | undefined): BucketMove[] => {
   if (before && after && sameBucket(before, after)) {
     const amount = after.amount - before.amount;
     return amount === 0 ? [] : [{ placement: after, amount, deals: 0 }];
@@ -126,9 +123,9 @@ export const writeContribution = async (
                 version: next.version,
                 deleted: next.deleted,
                 ...next.placement,
-                ...(next.deleted
-                  ? { ttl: Math.floor(now.getTime() / 1000) + DELETED_CONTRIBUTION_TTL_SECONDS }
-                  : {}),
+                // Kept as long as an applied mark, so that late deliveries of the deleted deal's
+                // older events are recognised as stale.
+                ...(next.deleted ? { ttl: appliedMarkTtl(now) } : {}),
               },
               ...(current
                 ? {

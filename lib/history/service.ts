@@ -2,14 +2,9 @@ import type { BusEvent } from "#events/envelope";
 import { notFound } from "#lib/errors/domain-error";
 import { historyEntryOf } from "#lib/history/entry";
 import type { HistoryItem, HistoryQuery } from "#lib/history/schema";
-import {
-  listHistoryEntries,
-  putHistoryEntry,
-  type RecordOutcome,
-  recordExists,
-} from "#lib/history/store";
+import { listHistoryEntries, putHistoryEntry, type RecordOutcome } from "#lib/history/store";
 import type { Page } from "#lib/http/response";
-import { linkableEntities, type RecordRef } from "#lib/linked-records/registry";
+import { linkedRecordFound, type RecordRef } from "#lib/linked-records/registry";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 
 /** Records one domain event in the history of the record it is about. */
@@ -26,15 +21,15 @@ export const recordHistory = (event: BusEvent): Promise<RecordOutcome> =>
  * its creation reaching the history (an existing record with no entry yet gets an empty page).
  */
 export const getHistory = async (
-  { entity, id }: RecordRef,
+  record: RecordRef,
   query: HistoryQuery,
 ): Promise<Page<HistoryItem>> => {
-  const page = await listHistoryEntries(entity, id, {
+  const page = await listHistoryEntries(record.entity, record.id, {
     limit: query.limit ?? DEFAULT_PAGE_SIZE,
     cursor: query.cursor,
   });
-  if (page.data.length === 0 && query.cursor === undefined) {
-    if (!(await recordExists(linkableEntities[entity].key(id)))) throw notFound(entity, id);
+  if (page.data.length === 0 && query.cursor === undefined && !(await linkedRecordFound(record))) {
+    throw notFound(record.entity, record.id);
   }
   return page;
 };

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "#lib/db/client";
-import { type ItemKey, listRecords } from "#lib/db/record-store";
+import { listRecords } from "#lib/db/record-store";
 import type { HistoryEntry } from "#lib/history/entry";
 import { HISTORY_ENTITY_TYPE, historyEntryKey, historyPartition } from "#lib/history/keys";
 import type { HistoryItem } from "#lib/history/schema";
@@ -57,12 +57,4 @@ export const listHistoryEntries = async (
     newestFirst: true,
   });
   return { data: result.data.map(toItem), nextCursor: result.nextCursor };
-};
-
-/** Whether a record's main item exists: a GetItem that reads only the key. */
-export const recordExists = async (key: ItemKey): Promise<boolean> => {
-  const { Item } = await documentClient.send(
-    new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: "pk" }),
-  );
-  return Item !== undefined;
 };

@@ -2,9 +2,7 @@ import type * as z from "zod/mini";
 import { type IntegrationEvent, IntegrationEvents } from "#events/integration/catalogue";
 import { type CreateActivity, createActivityBody } from "#lib/activities/schema";
 import type { RecordRef } from "#lib/linked-records/registry";
-
-/** Integrations may send any offset; activities store UTC, as the API does. */
-const utc = (dateTime: string) => new Date(dateTime).toISOString();
+import { canonicalInstant } from "#lib/records/common-schema";
 
 /** Empty subjects and snippets exist; the activity leaves such a field out rather than blank. */
 const nonEmpty = (value: string) => (value === "" ? undefined : value);
@@ -15,7 +13,8 @@ const candidateOf = (
   links: readonly RecordRef[],
 ): z.input<typeof createActivityBody> => {
   const common = {
-    occurredAt: utc(event.detail.occurredAt),
+    // Integrations may send any offset; activities store UTC, as the API does.
+    occurredAt: canonicalInstant(event.detail.occurredAt),
     links: [...links],
     ...(event.detail.ownerId === undefined ? {} : { ownerId: event.detail.ownerId }),
   };
@@ -54,8 +53,8 @@ const candidateOf = (
         type: "meeting",
         ...common,
         title: detail.title,
-        startsAt: utc(detail.startsAt),
-        endsAt: utc(detail.endsAt),
+        startsAt: canonicalInstant(detail.startsAt),
+        endsAt: canonicalInstant(detail.endsAt),
         attendees: detail.attendees,
         ...(detail.location === undefined ? {} : { location: detail.location }),
       };

@@ -51,56 +51,39 @@ const newContactInput = (
 });
 
 /**
- * Creates a contact for an address nobody has. Another delivery may be creating the same one
- * at this very moment: the email guard lets only one of them in, and the other takes the
- * contact that won (the 409's `existingId`), so concurrent first deliveries make one contact.
- * A contact the CRM refuses for good (a required custom field it cannot have) is reported,
- * not thrown, so that the interaction is still recorded on its other contacts.
+ * Creates a contact for an address or a number nobody has. Another delivery may be creating the
+ * same one at this very moment. For an address, the email guard lets only one of them in, and
+ * the other takes the contact that won (the 409's `existingId`), so concurrent first deliveries
+ * make one contact. Phone numbers have no guard (several contacts may share one), so two first
+ * deliveries for the same unknown number at the same moment can make two contacts; see
+ * docs/events.md. A contact the CRM refuses for good (a required custom field it cannot have) is
+ * reported, not thrown, so that the interaction is still recorded on its other contacts.
  */
-const createForEmail = async (address: string, options: MatchOptions): Promise<Creation> => {
+const createFor = async (
+  counterpart: { readonly email: string } | { readonly phone: string },
+  options: MatchOptions,
+): Promise<Creation> => {
+  const identity: Pick<CreateContact, "emails" | "phones"> =
+    "email" in counterpart
+      ? { emails: [counterpart.email], phones: [] }
+      : { emails: [], phones: [{ number: counterpart.phone, label: "other" }] };
   try {
-    const contact = await createContact(
-      newContactInput({ emails: [address], phones: [] }, options),
-      options.actor,
-    );
+    const contact = await createContact(newContactInput(identity, options), options.actor);
     return { created: true, contact };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    if (error.code === "contact.email_taken") {
+    if ("email" in counterpart && error.code === "contact.email_taken") {
       const existingId = error.extensions.existingId;
       // Read consistently by id when the guard named its holder. A holder deleted in between
       // throws (not found): the delivery is retried and finds no contact, rather than guessing.
       const winner =
         typeof existingId === "string"
           ? await getContact(existingId)
-          : await findContactByEmail(address);
+          : await findContactByEmail(counterpart.email);
       if (!winner) throw error;
       return { created: false, contact: winner };
     }
     if (error.kind === "invalid" || error.kind === "unprocessable") {
-      return { created: false, refused: error.code };
-    }
-    throw error;
-  }
-};
-
-/**
- * Creates a contact for a number nobody has. Phone numbers have no guard (several contacts may
- * share one), so two first deliveries for the same unknown number at the same moment can make
- * two contacts; see docs/events.md.
- */
-const createForPhone = async (number: string, options: MatchOptions): Promise<Creation> => {
-  try {
-    const contact = await createContact(
-      newContactInput({ emails: [], phones: [{ number, label: "other" }] }, options),
-      options.actor,
-    );
-    return { created: true, contact };
-  } catch (error) {
-    if (
-      error instanceof DomainError &&
-      (error.kind === "invalid" || error.kind === "unprocessable")
-    ) {
       return { created: false, refused: error.code };
     }
     throw error;
@@ -136,7 +119,7 @@ export const matchContacts = async (
       if (!options.createUnknownContacts) {
         unmatched.push("creation_disabled");
       } else {
-        const creation = await createForPhone(counterparts.number, options);
+        const creation = await createFor({ phone: counterparts.number }, options);
         if ("refused" in creation) {
           unmatched.push(creation.refused);
         } else add(creation.contact, creation.created);
@@ -163,7 +146,7 @@ export const matchContacts = async (
       unmatched.push("link_limit");
       continue;
     }
-    const creation = await createForEmail(address, options);
+    const creation = await createFor({ email: address }, options);
     if ("refused" in creation) unmatched.push(creation.refused);
     else add(creation.contact, creation.created);
   }

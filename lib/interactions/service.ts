@@ -1,7 +1,8 @@
-import { type Activity, MAX_LINKS } from "#lib/activities/schema";
-import { createActivity, getActivity } from "#lib/activities/service";
+import { activityModel } from "#lib/activities/keys";
+import { MAX_LINKS } from "#lib/activities/schema";
+import { createActivity } from "#lib/activities/service";
 import type { Principal } from "#lib/auth/principal";
-import { DomainError } from "#lib/errors/domain-error";
+import { getRecord } from "#lib/db/record-store";
 import { interactionActivityId } from "#lib/interactions/activity-id";
 import { activityInputOf } from "#lib/interactions/activity-input";
 import type { InteractionsConfig } from "#lib/interactions/config";
@@ -41,13 +42,6 @@ export type IngestOutcome =
       readonly issues: readonly EventIssue[];
     };
 
-/** The activity already made for this interaction, if any. */
-const existingActivity = (id: string): Promise<Activity | undefined> =>
-  getActivity(id).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === "not_found") return undefined;
-    throw error;
-  });
-
 /** Integrations act as themselves: `createdBy` of what they make is their source. */
 const integrationActor = (source: string): Principal => ({ userId: source, roles: [] });
 
@@ -71,7 +65,7 @@ export const ingestInteraction = async (
   );
 
   // A redelivery stops here, before it could create a contact again (say, one deleted since).
-  if (await existingActivity(activityId)) {
+  if (await getRecord(activityModel, activityId)) {
     return { outcome: "duplicate", event: label, activityId };
   }
 

@@ -1,5 +1,5 @@
 import type { AssignmentRule, Territory } from "#lib/lead-assignment/schema";
-import type { Lead } from "#lib/leads/schema";
+import { type Lead, withinEmployees } from "#lib/leads/schema";
 import { normalizeName } from "#lib/records/sort-key";
 
 /** The lead attributes territories look at. */
@@ -11,15 +11,11 @@ const inList = <T>(values: readonly T[] | undefined, value: T | undefined) =>
 /** Whether a lead lies in a territory; see `territory` in `schema.ts` for the semantics. */
 export const matchesTerritory = (when: Territory, lead: RoutedLead): boolean => {
   const industry = lead.industry === undefined ? undefined : normalizeName(lead.industry);
-  const { employees } = when;
   return (
     inList(when.countries, lead.country) &&
     inList(when.industries?.map(normalizeName), industry) &&
     inList(when.sources, lead.source) &&
-    (employees === undefined ||
-      (lead.employees !== undefined &&
-        (employees.min === undefined || lead.employees >= employees.min) &&
-        (employees.max === undefined || lead.employees <= employees.max)))
+    (when.employees === undefined || withinEmployees(when.employees, lead.employees))
   );
 };
 

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import { country, leadSource } from "#lib/leads/schema";
-import { isoDateTime, userId } from "#lib/records/common-schema";
+import { country, employeeRange, leadSource } from "#lib/leads/schema";
+import { distinct, isoDateTime, userId } from "#lib/records/common-schema";
 
 export const MAX_RULES = 100;
 export const MAX_TEAMS = 50;
@@ -13,12 +13,6 @@ export const teamId = z
   .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Use lower-case letters, digits and dashes"));
 
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-const distinct = <T extends z.ZodMiniType>(item: T, max: number) =>
-  z.array(item).check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((list) => new Set(list).size === list.length, "Values must be unique"),
-  );
 
 /** A team whose members take new leads in turn (round-robin). */
 export const team = z.strictObject({
@@ -29,19 +23,6 @@ export const team = z.strictObject({
 
 /** Who a matching rule gives the lead to: one user, or the next member of a team. */
 export const assignTarget = z.union([z.strictObject({ teamId }), z.strictObject({ userId })]);
-
-const employeeRange = z
-  .strictObject({
-    min: z.optional(z.int().check(z.minimum(1))),
-    max: z.optional(z.int().check(z.minimum(1))),
-  })
-  .check(
-    z.refine((r) => r.min !== undefined || r.max !== undefined, "Give min, max or both"),
-    z.refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
-      message: "min must not exceed max",
-      path: ["max"],
-    }),
-  );
 
 /**
  * A territory: every condition given must hold (AND); within a condition, any listed value

@@ -1,5 +1,5 @@
 import { createRecord, getRecord, replaceRecord, WriteConflict } from "#lib/db/record-store";
-import { DomainError, versionMismatch } from "#lib/errors/domain-error";
+import { versionMismatch } from "#lib/errors/domain-error";
 import {
   assignmentConfigModel,
   CONFIG_ID,
@@ -8,7 +8,8 @@ import {
 import { takeTurn } from "#lib/lead-assignment/round-robin";
 import { firstMatchingRule, memberForTurn } from "#lib/lead-assignment/rules";
 import type { AssignmentConfig, AssignmentConfigInput } from "#lib/lead-assignment/schema";
-import { assignLeadOwner, getLead } from "#lib/leads/service";
+import { leadModel } from "#lib/leads/keys";
+import { assignLeadOwner } from "#lib/leads/service";
 
 /** The actor of assignments made by the rules. */
 export const ASSIGNMENT_ACTOR = "lead-assignment";
@@ -89,10 +90,7 @@ export const assignLead = async (
   leadId: string,
   actor: string = ASSIGNMENT_ACTOR,
 ): Promise<AssignmentOutcome> => {
-  const lead = await getLead(leadId).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === "not_found") return undefined;
-    throw error;
-  });
+  const lead = await getRecord(leadModel, leadId);
   if (!lead) return { outcome: "not_found" };
   if (lead.ownerId !== undefined) return { outcome: "already_owned" };
   if (lead.status === "converted") return { outcome: "converted" };

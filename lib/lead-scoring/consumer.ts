@@ -7,6 +7,7 @@ import { ACTIVITY_TYPES } from "#lib/activities/schema";
 import { parseBusEvent } from "#lib/events/bus-event";
 import { ActivityEvents, LeadEvents } from "#lib/events/detail-types";
 import { DAY_MS, SIGNAL_RETENTION_DAYS } from "#lib/lead-scoring/decay";
+import { FIT_ATTRIBUTES } from "#lib/lead-scoring/fit";
 import { activitySignalKey, formSignalKey, integrationSignalKey } from "#lib/lead-scoring/keys";
 import { findLeadsByEmail, indexLeadEmail, unindexLeadEmail } from "#lib/lead-scoring/lead-index";
 import type { Signal, SignalKind } from "#lib/lead-scoring/schema";
@@ -36,9 +37,6 @@ import {
  * | `activity.deleted`                 | withdraw the activity's signal from the leads it linked       |
  * | `email.opened` / `email.clicked` / `page.visited` (integrations) | a signal on each open lead with that `email` |
  */
-
-/** The lead attributes fit rules read; a change to any of them re-scores the lead. */
-export const FIT_ATTRIBUTES = ["title", "industry", "employees", "source", "country"] as const;
 
 export type LeadOutcome = {
   readonly leadId: string;

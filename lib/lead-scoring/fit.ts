@@ -1,9 +1,10 @@
 import type { FitCondition } from "#lib/lead-scoring/schema";
-import type { Lead } from "#lib/leads/schema";
+import { type Lead, withinEmployees } from "#lib/leads/schema";
 import { normalizeName } from "#lib/records/sort-key";
 
-/** The lead attributes fit rules look at. */
-export type FitAttributes = Pick<Lead, "title" | "industry" | "employees" | "source" | "country">;
+/** The lead attributes fit rules look at; a change to any of them re-scores the lead. */
+export const FIT_ATTRIBUTES = ["title", "industry", "employees", "source", "country"] as const;
+export type FitAttributes = Pick<Lead, (typeof FIT_ATTRIBUTES)[number]>;
 
 /** Lower case, accents removed, split on anything that is not a letter or a digit. */
 const words = (text: string): string[] =>
@@ -38,11 +39,7 @@ export const matchesFit = (when: FitCondition, lead: FitAttributes): boolean => 
       return when.values.some((value) => normalizeName(value) === industry);
     }
     case "employees":
-      return (
-        lead.employees !== undefined &&
-        (when.min === undefined || lead.employees >= when.min) &&
-        (when.max === undefined || lead.employees <= when.max)
-      );
+      return withinEmployees(when, lead.employees);
     case "source":
       return when.values.includes(lead.source);
     case "country":

@@ -1,9 +1,9 @@
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, tableName } from "#lib/db/client";
-import { DomainError } from "#lib/errors/domain-error";
+import { getRecord } from "#lib/db/record-store";
 import { EMAIL_ENTITY, emailEntryKey, emailPartition } from "#lib/lead-scoring/keys";
+import { leadModel } from "#lib/leads/keys";
 import type { Lead } from "#lib/leads/schema";
-import { getLead } from "#lib/leads/service";
 
 /**
  * Leads by email address, for the integrations' engagement events, which name a person by their
@@ -32,12 +32,6 @@ export const unindexLeadEmail = async (email: string, leadId: string): Promise<v
   );
 };
 
-const leadOrNothing = (id: string): Promise<Lead | undefined> =>
-  getLead(id).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === "not_found") return undefined;
-    throw error;
-  });
-
 /**
  * The leads with this address (lower-cased, as the schemas store it), oldest first, at most
  * `MAX_LEADS_PER_EMAIL`: one Query, plus one GetItem per entry to confirm it.
@@ -52,7 +46,7 @@ export const findLeadsByEmail = async (email: string): Promise<Lead[]> => {
     }),
   );
   const leadIds = (Items ?? []).map((item) => String(item.leadId));
-  const leads = await Promise.all(leadIds.map(leadOrNothing));
+  const leads = await Promise.all(leadIds.map((id) => getRecord(leadModel, id)));
   const found: Lead[] = [];
   await Promise.all(
     leadIds.map(async (leadId, index) => {

@@ -1,11 +1,11 @@
 import { ADMINS, READERS } from "#lib/auth/roles";
 import { route } from "#lib/http/route";
 import {
-  leadScoreParams,
   scoreExplanationSchema,
   scoringModelBody,
   scoringModelSchema,
 } from "#lib/lead-scoring/schema";
+import { leadParams } from "#lib/leads/schema";
 
 /** The scoring model (one versioned document) and a lead's score explained. */
 export const leadScoringRoutes = [
@@ -46,7 +46,7 @@ export const leadScoringRoutes = [
     function: "leadScoring",
     summary: "Explain a lead's score rule by rule",
     roles: READERS,
-    request: { params: leadScoreParams },
+    request: { params: leadParams },
     response: {
       status: 200,
       body: scoreExplanationSchema,

@@ -1,7 +1,14 @@
 import * as z from "zod/mini";
 import { ACTIVITY_TYPES } from "#lib/activities/schema";
-import { country, LEAD_SOURCES, leadId, MAX_SCORE } from "#lib/leads/schema";
-import { isoDateTime, userId } from "#lib/records/common-schema";
+import {
+  country,
+  employeeBounds,
+  employeeRangeChecks,
+  LEAD_SOURCES,
+  leadId,
+  MAX_SCORE,
+} from "#lib/leads/schema";
+import { distinct, isoDateTime, userId } from "#lib/records/common-schema";
 
 /**
  * The scoring model: what an admin configures with `PUT /lead-scoring/model`, and what
@@ -19,12 +26,6 @@ const MAX_VALUES = 50;
 export const MAX_DECAY_DAYS = 3650;
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-const distinct = <T extends z.ZodMiniType>(item: T, max = MAX_VALUES) =>
-  z.array(item).check(
-    z.minLength(1),
-    z.maxLength(max),
-    z.refine((list) => new Set(list).size === list.length, "Values must be unique"),
-  );
 
 /** Rule ids are slugs the admin chooses; a lead's score breakdown names its rules by them. */
 export const ruleId = z
@@ -50,34 +51,24 @@ const points = z.int().check(
 const titleCondition = z.strictObject({
   attribute: z.literal("title"),
   match: z.enum(["contains", "equals"]),
-  values: distinct(text(100)),
+  values: distinct(text(100), MAX_VALUES),
 });
 /** Any listed industry, compared without regard to case, accents and spacing. */
 const industryCondition = z.strictObject({
   attribute: z.literal("industry"),
-  values: distinct(text(100)),
+  values: distinct(text(100), MAX_VALUES),
 });
 /** The company's head count, bounds inclusive. */
 const employeesCondition = z
-  .strictObject({
-    attribute: z.literal("employees"),
-    min: z.optional(z.int().check(z.minimum(1))),
-    max: z.optional(z.int().check(z.minimum(1))),
-  })
-  .check(
-    z.refine((r) => r.min !== undefined || r.max !== undefined, "Give min, max or both"),
-    z.refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
-      message: "min must not exceed max",
-      path: ["max"],
-    }),
-  );
+  .strictObject({ attribute: z.literal("employees"), ...employeeBounds })
+  .check(...employeeRangeChecks);
 const sourceCondition = z.strictObject({
   attribute: z.literal("source"),
-  values: distinct(z.enum(LEAD_SOURCES)),
+  values: distinct(z.enum(LEAD_SOURCES), MAX_VALUES),
 });
 const countryCondition = z.strictObject({
   attribute: z.literal("country"),
-  values: distinct(country),
+  values: distinct(country, MAX_VALUES),
 });
 
 /** One attribute per rule; a lead without the attribute does not match. */
@@ -147,7 +138,7 @@ export const engagementRule = z
     z.strictObject({
       ...engagementBase,
       signal: z.literal("activity"),
-      activityTypes: z.optional(distinct(z.enum(ACTIVITY_TYPES))),
+      activityTypes: z.optional(distinct(z.enum(ACTIVITY_TYPES), MAX_VALUES)),
     }),
     z.strictObject({ ...engagementBase, signal: z.literal("meeting_scheduled") }),
     z.strictObject({ ...engagementBase, signal: z.literal("email_opened"), campaign }),
@@ -300,8 +291,6 @@ export const scoreExplanationSchema = z.object({
   /** Set when the sum passed ±1,000,000 and was held there. */
   clamped: z.boolean(),
 });
-
-export const leadScoreParams = z.strictObject({ leadId });
 
 export type ExplainedSignal = z.infer<typeof explainedSignal>;
 export type ExplainedFitRule = z.infer<typeof explainedFitRule>;

@@ -1,4 +1,4 @@
-import { DomainError } from "#lib/errors/domain-error";
+import { getRecord } from "#lib/db/record-store";
 import { startOfNextUtcDay } from "#lib/lead-scoring/decay";
 import { getScoringModel, putScoringModel } from "#lib/lead-scoring/model";
 import type { ScoreExplanation } from "#lib/lead-scoring/schema";
@@ -10,6 +10,7 @@ import {
   type ScoringState,
   saveScoringState,
 } from "#lib/lead-scoring/signal-store";
+import { leadModel } from "#lib/leads/keys";
 import type { Lead } from "#lib/leads/schema";
 import { getLead, setLeadScore } from "#lib/leads/service";
 
@@ -27,12 +28,6 @@ export const SCORING_ACTOR = "lead-scoring";
 
 /** Recomputes that lose this many races in a row give up, for the event to be retried. */
 const ATTEMPTS = 5;
-
-const leadOrNothing = (id: string): Promise<Lead | undefined> =>
-  getLead(id).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === "not_found") return undefined;
-    throw error;
-  });
 
 /** When the decay review should next look at the lead: the night after its score may drift. */
 const nextReviewOf = (result: ScoreResult, at: Date): string | undefined =>
@@ -65,7 +60,7 @@ export const rescoreLead = async (
     const state = await getScoringState(leadId);
     const revision = state?.revision ?? 0;
     const [lead, model, signals] = await Promise.all([
-      leadOrNothing(leadId),
+      getRecord(leadModel, leadId),
       getScoringModel(),
       listSignals(leadId, at),
     ]);

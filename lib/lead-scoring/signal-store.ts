@@ -7,6 +7,8 @@ import {
   DeleteCommand,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -197,14 +199,14 @@ const toSignal = (item: StoredSignal): Signal =>
   ) as unknown as Signal;
 
 /**
- * A lead's live signals: one consistent Query per page (1 MB, some thousands of signals) of the
- * lead's partition. Withdrawn markers are left out, and so are signals past their retention
- * (DynamoDB deletes expired items days late, and DynamoDB Local never does).
+ * The items of a lead's signal partition, withdrawn markers included, one page (1 MB) at a time.
+ * `read` is what each reader adds: a consistent read for scoring, only the keys for a purge.
  */
-export const listSignals = async (leadId: string, now: Date): Promise<Signal[]> => {
+async function* signalPages(
+  leadId: string,
+  read: Pick<QueryCommandInput, "ConsistentRead" | "ProjectionExpression">,
+): AsyncGenerator<NonNullable<QueryCommandOutput["Items"]>> {
   const { partition, sortBeginsWith } = signalsOf(leadId);
-  const nowSeconds = epochSeconds(now.getTime());
-  const signals: Signal[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
@@ -212,16 +214,29 @@ export const listSignals = async (leadId: string, now: Date): Promise<Signal[]> 
         TableName: tableName(),
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
         ExpressionAttributeValues: { ":pk": partition, ":prefix": sortBeginsWith },
-        ConsistentRead: true,
+        ...read,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    for (const item of (page.Items ?? []) as StoredSignal[]) {
+    yield page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/**
+ * A lead's live signals: one consistent Query per page (1 MB, some thousands of signals) of the
+ * lead's partition. Withdrawn markers are left out, and so are signals past their retention
+ * (DynamoDB deletes expired items days late, and DynamoDB Local never does).
+ */
+export const listSignals = async (leadId: string, now: Date): Promise<Signal[]> => {
+  const nowSeconds = epochSeconds(now.getTime());
+  const signals: Signal[] = [];
+  for await (const items of signalPages(leadId, { ConsistentRead: true })) {
+    for (const item of items as StoredSignal[]) {
       if (item.withdrawn || (item.ttl !== undefined && item.ttl <= nowSeconds)) continue;
       signals.push(toSignal(item));
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return signals;
 };
 
@@ -348,22 +363,10 @@ const deleteAll = async (keys: readonly ItemKey[]) => {
  */
 export const purgeScoringData = async (leadId: string): Promise<ScoringState | undefined> => {
   const state = await getScoringState(leadId);
-  const { partition, sortBeginsWith } = signalsOf(leadId);
   const keys: ItemKey[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": partition, ":prefix": sortBeginsWith },
-        ProjectionExpression: "pk, sk",
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    keys.push(...((page.Items ?? []) as ItemKey[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const items of signalPages(leadId, { ProjectionExpression: "pk, sk" })) {
+    keys.push(...(items as ItemKey[]));
+  }
   await deleteAll(keys);
   await documentClient.send(new DeleteCommand({ TableName: tableName(), Key: stateKey(leadId) }));
   return state;

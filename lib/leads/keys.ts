@@ -1,5 +1,5 @@
 import type { IndexKeys, ItemKey, RecordModel } from "#lib/db/record-store";
-import { type Lead, MAX_SCORE } from "#lib/leads/schema";
+import type { Lead } from "#lib/leads/schema";
 
 /**
  * Every key format of leads, in one place. See docs/data-model.md for the access patterns.
@@ -16,6 +16,14 @@ export const leadKey = (id: string): ItemKey => ({ pk: `lead#${id}`, sk: "lead" 
 export const byOwnerPartition = (ownerId: string) => `lead#owner#${ownerId}`;
 export const byStatusPartition = (status: string) => `lead#status#${status}`;
 export const bySourcePartition = (source: string) => `lead#source#${source}`;
+
+/**
+ * Scores are whole points, bounded so that the status view's sort key has a fixed width. Negative
+ * scores exist: decay and negative fit rules can take a lead below zero. Defined here rather than
+ * with the schema so that this module, which the linked-record registry loads into every
+ * function that links records, loads no schema.
+ */
+export const MAX_SCORE = 1_000_000;
 
 const SCORE_KEY_WIDTH = String(2 * MAX_SCORE).length;
 

@@ -1,8 +1,9 @@
 import * as z from "zod/mini";
 import { domain } from "#lib/companies/schema";
-import { email } from "#lib/contacts/schema";
+import { email, phoneNumber } from "#lib/contacts/schema";
 import { customFieldPatch, customFieldValues } from "#lib/custom-fields/values-schema";
 import { engagementSchema } from "#lib/engagement/schema";
+import { MAX_SCORE } from "#lib/leads/keys";
 import { idOf, isoDateTime, pageQuery, recordMeta, userId } from "#lib/records/common-schema";
 
 /** Where a lead came from. `web_form` leads arrive through the public capture route only. */
@@ -29,12 +30,8 @@ export const LEAD_STATUSES = [
   "converted",
 ] as const;
 
-/**
- * Scores are whole points, bounded so that the status view's sort key (`scoreSortKey` in
- * `lib/leads/keys.ts`) has a fixed width. Negative scores exist: decay and negative fit rules
- * can take a lead below zero.
- */
-export const MAX_SCORE = 1_000_000;
+/** Scores are whole points within ±MAX_SCORE, defined with the sort key it bounds. */
+export { MAX_SCORE };
 export const MAX_SCORE_BREAKDOWN = 100;
 
 export const leadId = idOf("lead");
@@ -48,17 +45,47 @@ export const personName = text(100);
 export const jobTitle = text(200);
 export const companyName = text(200);
 export const industry = text(100);
-export const phone = z
-  .string()
-  .check(
-    z.trim(),
-    z.regex(/^\+?[0-9 ().-]{4,30}$/, "A phone number has digits, spaces and + ( ) . -"),
-  );
+/** The contact's phone number schema, so that conversion copies a lead's phone as it is. */
+export const phone = phoneNumber;
 export const country = z
   .string()
   .check(z.trim(), z.toUpperCase(), z.regex(/^[A-Z]{2}$/, "An ISO 3166-1 alpha-2 code"));
 /** Head count of the lead's company; territory rules match ranges of it. */
 export const employees = z.int().check(z.minimum(1), z.maximum(10_000_000));
+
+/** Inclusive bounds on a head count; either may be left open. */
+export interface EmployeeRange {
+  readonly min?: number | undefined;
+  readonly max?: number | undefined;
+}
+
+/**
+ * A rule's head-count condition (a territory's, a fit rule's): `min`, `max` or both, inclusive.
+ * A fit condition is one object with its `attribute`, so it spreads the bounds and adds the
+ * checks itself; a territory takes `employeeRange` whole.
+ */
+export const employeeBounds = {
+  min: z.optional(z.int().check(z.minimum(1))),
+  max: z.optional(z.int().check(z.minimum(1))),
+};
+export const employeeRangeChecks = [
+  z.refine<EmployeeRange>(
+    (r) => r.min !== undefined || r.max !== undefined,
+    "Give min, max or both",
+  ),
+  z.refine<EmployeeRange>((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {
+    message: "min must not exceed max",
+    path: ["max"],
+  }),
+];
+export const employeeRange = z.strictObject(employeeBounds).check(...employeeRangeChecks);
+
+/** Whether a head count lies in a range; a lead without one lies in none. */
+export const withinEmployees = (range: EmployeeRange, count: number | undefined): boolean =>
+  count !== undefined &&
+  (range.min === undefined || count >= range.min) &&
+  (range.max === undefined || count <= range.max);
+
 export const sourceDetail = text(200);
 export const message = text(2000);
 export const statusReason = text(500);

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { companyKey } from "#lib/companies/keys";
 import { contactKey } from "#lib/contacts/keys";
 import { tableName } from "#lib/db/client";
-import { type ExtraItem, type ItemKey, WriteConflict } from "#lib/db/record-store";
+import { type ExtraItem, type ItemKey, itemExists, WriteConflict } from "#lib/db/record-store";
 import { dealKey } from "#lib/deals/keys";
 import { DomainError } from "#lib/errors/domain-error";
 import { leadKey } from "#lib/leads/keys";
@@ -54,6 +54,35 @@ export const recordRef = z
 export type RecordRef = z.infer<typeof recordRef>;
 
 export const refLabel = (ref: RecordRef) => `${ref.entity}:${ref.id}`;
+
+/**
+ * A list of links, each record at most once. The bounds are the caller's: every link costs items
+ * in the transaction that writes it.
+ */
+export const recordRefs = (max: number) =>
+  z.array(recordRef).check(
+    z.maxLength(max),
+    z.refine((list) => new Set(list.map(refLabel)).size === list.length, "Links must be unique"),
+  );
+
+/**
+ * The links `after` has and `before` did not: the ones whose records must exist now. A stored
+ * record's links are typed loosely (`entity: string`), hence the structural `before`.
+ */
+export const addedLinks = (
+  before: readonly { readonly entity: string; readonly id: string }[],
+  after: readonly RecordRef[],
+): RecordRef[] => {
+  const had = new Set(before.map((link) => `${link.entity}:${link.id}`));
+  return after.filter((link) => !had.has(refLabel(link)));
+};
+
+/**
+ * Whether the linked record exists now: one GetItem of its key, for a read that answers 404 for
+ * a record that never existed (a write checks with `linkedRecordExists` in its transaction).
+ */
+export const linkedRecordFound = (ref: RecordRef): Promise<boolean> =>
+  itemExists(linkableEntities[ref.entity].key(ref.id));
 const LINK_LABEL_PREFIX = "linked-record:";
 
 /**

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { getRecord } from "#lib/db/record-store";
 import { DomainError } from "#lib/errors/domain-error";
 import { LeadEvents, splitDetailType } from "#lib/events/detail-types";
 import { assignLead } from "#lib/lead-assignment/service";
@@ -64,12 +65,6 @@ export const nurtureTaskInput = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("hand_off"), leadId }),
 ]);
 export type NurtureTaskInput = z.infer<typeof nurtureTaskInput>;
-
-const leadOrNothing = (id: string): Promise<Lead | undefined> =>
-  getLead(id).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === "not_found") return undefined;
-    throw error;
-  });
 
 export type TouchResult =
   | { readonly outcome: "sent"; readonly step: number; readonly duplicate: boolean }
@@ -138,7 +133,7 @@ export const evaluateLead = async (input: {
   readonly leadId: string;
   readonly qualificationThreshold: number;
 }): Promise<Evaluation> => {
-  const before = await leadOrNothing(input.leadId);
+  const before = await getRecord(leadModel, input.leadId);
   if (!before) return { outcome: "stop", reason: "lead_deleted" };
   const reason = stopReasonOf(before);
   if (reason) return { outcome: "stop", reason };
@@ -170,7 +165,7 @@ export type HandOffResult =
  * task's id is derived from the lead's.
  */
 export const handOff = async (input: { readonly leadId: string }): Promise<HandOffResult> => {
-  const lead = await leadOrNothing(input.leadId);
+  const lead = await getRecord(leadModel, input.leadId);
   if (!lead) return { outcome: "stop", reason: "lead_deleted" };
   const reason = stopReasonOf(lead);
   // Qualified already is what a retry of a half-done hand-off finds: carry on.

@@ -1,6 +1,7 @@
 import { getRecord } from "#lib/db/record-store";
 import { pipelineModel } from "#lib/pipelines/keys";
 import type { Pipeline } from "#lib/pipelines/schema";
+import { stageOf } from "#lib/pipelines/stages";
 
 /**
  * Pipelines change rarely and every deal read and write needs one (the stage's flags, its
@@ -35,9 +36,25 @@ export const cachedPipeline = async (id: string): Promise<Pipeline | undefined> 
   return loadPipeline(id);
 };
 
-/** After a change of the pipeline in this instance: the next use reads it again. */
+/**
+ * After a change of the pipeline in this instance: caches it as written, so that the next use
+ * here sees the change without reading it again.
+ */
 export const rememberPipeline = (pipeline: Pipeline): void => {
   cache.set(pipeline.id, { pipeline, loadedAt: Date.now() });
+};
+
+/**
+ * The cached pipeline, read again when it lacks one of `stageIds`: the stage may have been added
+ * since it was cached, so a stale entry is not taken for proof that a stage does not exist.
+ */
+export const pipelineWithStages = async (
+  id: string,
+  stageIds: readonly string[],
+): Promise<Pipeline | undefined> => {
+  const cached = await cachedPipeline(id);
+  if (!cached || stageIds.every((stageId) => stageOf(cached, stageId))) return cached;
+  return loadPipeline(id);
 };
 
 export const forgetPipeline = (id: string): void => {

@@ -1,5 +1,11 @@
 import { tableName } from "#lib/db/client";
-import type { ExtraItem, IndexKeys, ItemKey, RecordModel } from "#lib/db/record-store";
+import {
+  type ExtraItem,
+  type IndexKeys,
+  type ItemKey,
+  type RecordModel,
+  WriteConflict,
+} from "#lib/db/record-store";
 import type { Pipeline, Stage } from "#lib/pipelines/schema";
 import { nameSortKey } from "#lib/records/sort-key";
 
@@ -40,7 +46,7 @@ const COUNTER_TYPE = "pipeline-stage-counter";
 
 /** Labels of the counter items in a transaction; a refusal names the stage. */
 export const STAGE_ENTRY = "pipeline-stage-entry";
-export const STAGE_EXIT = "pipeline-stage-exit";
+const STAGE_EXIT = "pipeline-stage-exit";
 export const STAGE_IN_USE = "pipeline-stage-in-use";
 
 const labelled = (label: string, stageId: string) => `${label}:${stageId}`;
@@ -51,6 +57,16 @@ export const parseCounterLabel = (text: string) => {
     ? { label: text, stageId: "" }
     : { label: text.slice(0, colon), stageId: text.slice(colon + 1) };
 };
+
+/** The stages whose counter items labelled `label` refused a write; none for any other error. */
+export const refusedStages = (error: unknown, label: string): string[] =>
+  error instanceof WriteConflict
+    ? error.targets.flatMap((target) => {
+        if (target.kind !== "extra") return [];
+        const refused = parseCounterLabel(target.label);
+        return refused.label === label ? [refused.stageId] : [];
+      })
+    : [];
 
 /** A new stage's counter, created with the stage. */
 export const createStageCounter = (pipelineId: string, stage: Stage): ExtraItem => ({

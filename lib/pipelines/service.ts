@@ -1,8 +1,7 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Principal } from "#lib/auth/principal";
-import { documentClient, tableName } from "#lib/db/client";
 import { retryOnContention } from "#lib/db/contention";
-import { createRecord, listRecords, toRecord, WriteConflict } from "#lib/db/record-store";
+import { queryPartition } from "#lib/db/query-partition";
+import { createRecord, listRecords, toRecord } from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import { forgetPipeline, rememberPipeline } from "#lib/pipelines/cache";
@@ -10,10 +9,10 @@ import {
   allPipelinesPartition,
   changeStageFlags,
   createStageCounter,
-  parseCounterLabel,
   pipelineKey,
   pipelineModel,
   pipelinePartition,
+  refusedStages,
   removeStageCounter,
   STAGE_COUNTER_PREFIX,
   STAGE_IN_USE,
@@ -36,19 +35,15 @@ interface PartitionContents {
   readonly dealCounts: ReadonlyMap<string, number>;
 }
 
-/** The pipeline and all its stage counters: one consistent Query of its partition. */
+/**
+ * The pipeline and all its stage counters: one consistent Query of its partition (one page: the
+ * pipeline and at most `MAX_STAGES` counters are far below 1 MB).
+ */
 const readPartition = async (id: string): Promise<PartitionContents> => {
-  const { Items = [] } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": pipelinePartition(id) },
-      ConsistentRead: true,
-    }),
-  );
+  const items = await queryPartition(pipelinePartition(id), undefined, { consistent: true });
   let pipeline: Pipeline | undefined;
   const dealCounts = new Map<string, number>();
-  for (const item of Items) {
+  for (const item of items) {
     if (item.sk === pipelineKey(id).sk) pipeline = toRecord<Pipeline>(item);
     else if (String(item.sk).startsWith(STAGE_COUNTER_PREFIX)) {
       dealCounts.set(String(item.stageId), Number(item.dealCount ?? 0));
@@ -65,12 +60,7 @@ const readPartition = async (id: string): Promise<PartitionContents> => {
 const explainStagesInUse =
   (id: string, before: () => Pipeline | undefined) =>
   async (error: unknown): Promise<never> => {
-    if (!(error instanceof WriteConflict)) throw error;
-    const stageIds = error.targets.flatMap((target) => {
-      if (target.kind !== "extra") return [];
-      const { label, stageId } = parseCounterLabel(target.label);
-      return label === STAGE_IN_USE ? [stageId] : [];
-    });
+    const stageIds = refusedStages(error, STAGE_IN_USE);
     if (stageIds.length === 0) throw error;
     const { dealCounts } = await readPartition(id);
     const names = new Map((before()?.stages ?? []).map((s) => [s.id, s.name]));
@@ -180,11 +170,7 @@ export const deletePipeline = async (
       pipeline.stages.map((stage) => removeStageCounter(id, stage.id)),
     ),
   ).catch(async (error: unknown) => {
-    if (!(error instanceof WriteConflict)) throw error;
-    const inUse = error.targets.some(
-      (t) => t.kind === "extra" && parseCounterLabel(t.label).label === STAGE_IN_USE,
-    );
-    if (!inUse) throw error;
+    if (refusedStages(error, STAGE_IN_USE).length === 0) throw error;
     const { dealCounts } = await readPartition(id);
     const dealCount = [...dealCounts.values()].reduce((sum, n) => sum + n, 0);
     throw new DomainError(

@@ -3,7 +3,7 @@ import { isLostStage, type Pipeline, type Stage, type StageInput } from "#lib/pi
 import { newId } from "#lib/records/ids";
 
 /** What a new list of stages does to a pipeline's current one. */
-export interface StagePlan {
+interface StagePlan {
   /** The new list, in its order. */
   readonly stages: readonly Stage[];
   /** New stages: their counters are created. */
@@ -63,7 +63,7 @@ export const stageOf = (pipeline: Pipeline, stageId: string): Stage | undefined 
 export const firstOpenStage = (pipeline: Pipeline): Stage | undefined =>
   pipeline.stages.find((stage) => !stage.closed);
 
-export type DealOutcome = "open" | "won" | "lost";
+type DealOutcome = "open" | "won" | "lost";
 
 export const outcomeOf = (stage: Stage): DealOutcome =>
   stage.won ? "won" : isLostStage(stage) ? "lost" : "open";

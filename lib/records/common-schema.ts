@@ -27,7 +27,22 @@ export const tags = z.array(tag).check(
   z.refine((list) => new Set(list).size === list.length, "Tags must be unique"),
 );
 
+/** A list of one to `max` values, none repeated: the lists that configuration rules match on. */
+export const distinct = <T extends z.ZodMiniType>(item: T, max: number) =>
+  z.array(item).check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((list) => new Set(list).size === list.length, "Values must be unique"),
+  );
+
 export const isoDateTime = z.iso.datetime({ offset: false });
+
+/**
+ * An ISO-8601 time as the table stores it, in UTC with milliseconds: `2026-11-23T10:00:00.000Z`.
+ * Times in sort keys compare as strings, and without it `…T10:00:00Z` would sort after
+ * `…T10:00:00.500Z` (`Z` > `.`); a time with an offset becomes the same instant in UTC.
+ */
+export const canonicalInstant = (iso: string): string => new Date(iso).toISOString();
 
 /** Fields the server sets on every record; clients read them and never write them. */
 export const recordMeta = {

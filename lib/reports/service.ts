@@ -10,7 +10,8 @@ import {
   snapshotPartition,
 } from "#lib/analytics/keys";
 import { type Dimension, METRICS, type Measures, NONE } from "#lib/analytics/metrics";
-import { type Item, queryNewestBucket, queryPartition } from "#lib/analytics/store";
+import { type Item, queryNewestBucket } from "#lib/analytics/store";
+import { queryPartition } from "#lib/db/query-partition";
 import {
   currenciesIn,
   REPORT_DEFINITIONS,
@@ -43,9 +44,6 @@ export interface ReportRequest {
   readonly groupBy?: GroupBy | undefined;
 }
 
-/** A team grouping puts owners without a team here. */
-export const NO_TEAM = "~none";
-
 const dimensionsOf = (source: Source): readonly Dimension[] =>
   source.kind === "counter"
     ? METRICS[source.metric].dimensions
@@ -54,7 +52,7 @@ const dimensionsOf = (source: Source): readonly Dimension[] =>
 /**
  * The dimension a source is read in for a grouping. Teams are a dimension of ticket figures (a
  * ticket has a team); figures kept by owner are grouped into the owners' teams (a member of two
- * teams counts in both, one without a team in `NO_TEAM`).
+ * teams counts in both, one without a team in `NONE`).
  */
 export const dimensionFor = (
   source: Source,
@@ -80,10 +78,20 @@ interface Reading {
 const addInto = (into: Map<string, Record<string, number>>, key: string, measures: Measures) =>
   into.set(key, sumMeasures([into.get(key) ?? {}, measures]));
 
+/** An owner's teams; a team grouping puts owners without a team in `NONE`. */
+const teamsOf = (directory: Directory, owner: string): string[] => {
+  const teams = directory.teams.filter((t) => t.members.includes(owner)).map((t) => t.id);
+  return teams.length > 0 ? teams : [NONE];
+};
+
+/**
+ * Reads one source and sums it per bucket key. The directory is still being read (see
+ * `buildReport`): it is awaited only once the items are in.
+ */
 const readSource = async (
   source: Source,
   plan: ReportPlan,
-  teamsOf: (owner: string) => string[],
+  directory: Promise<Directory>,
 ): Promise<Reading> => {
   const { dimension, viaTeams } = dimensionFor(source, plan.groupBy);
   const pk =
@@ -91,6 +99,7 @@ const readSource = async (
       ? counterPartition(source.metric, dimension, plan.granularity)
       : derivedPartition(source.family, dimension, plan.granularity);
   const items = await queryPartition(pk, bucketRange(plan.firstBucket, plan.lastBucket));
+  const known = await directory;
   const byBucket = new Map<string, Record<string, number>>();
   const all: Measures[] = [];
   const present = new Set<string>();
@@ -102,7 +111,7 @@ const readSource = async (
     const keys = isTimeGrouping(plan.groupBy)
       ? [String(item.bucket)]
       : viaTeams
-        ? teamsOf(value)
+        ? teamsOf(known, value)
         : [value];
     for (const key of keys) addInto(byBucket, key, measures);
   }
@@ -155,11 +164,16 @@ const stageOrder = (directory: Directory, positions: Iterable<string>) => {
     .sort((a, b) => a.rank - b.rank || a.key.localeCompare(b.key));
 };
 
-const snapshotsOverTime = async (plan: ReportPlan, directory: Directory): Promise<SnapshotPart> => {
+/** `directory` is the read in flight, as for `readSource`. */
+const snapshotsOverTime = async (
+  plan: ReportPlan,
+  directory: Promise<Directory>,
+): Promise<SnapshotPart> => {
   const items = await queryPartition(
     snapshotPartition("pipeline.open", plan.granularity),
     bucketRange(plan.firstBucket, plan.lastBucket),
   );
+  const known = await directory;
   const byBucket = new Map<string, Map<string, Measures>>();
   for (const item of items) {
     const bucket = String(item.bucket);
@@ -168,7 +182,7 @@ const snapshotsOverTime = async (plan: ReportPlan, directory: Directory): Promis
     byBucket.set(bucket, levels);
   }
   const stages = stageOrder(
-    directory,
+    known,
     [...byBucket.values()].flatMap((levels) => [...levels.keys()]),
   );
   const currencies = currenciesIn(
@@ -238,7 +252,7 @@ const snapshotsByPipeline = async (plan: ReportPlan): Promise<SnapshotPart> => {
   return {
     series: specs.map(({ measure, ...spec }) => ({
       ...spec,
-      // Filled in per bucket by `assemble`, which knows every pipeline of the report.
+      // Only the pipelines with snapshots: `buildReport` fills in the report's other buckets.
       points: pipelines.map((bucket) => ({
         bucket,
         value: byPipeline.get(bucket)?.[measure] ?? 0,
@@ -273,19 +287,18 @@ export const buildReport = async (request: ReportRequest): Promise<Report> => {
     to: request.to,
     groupBy,
   });
-  const directory = await readDirectory();
-  const teamsOf = (owner: string) => {
-    const teams = directory.teams.filter((t) => t.members.includes(owner)).map((t) => t.id);
-    return teams.length > 0 ? teams : [NO_TEAM];
-  };
 
+  // The directory is read alongside the queries, not before them: one round trip fewer. What
+  // needs it (teams, stage names) waits for it after its own query.
+  const directoryRead = readDirectory();
   const sources = Object.entries(definition.sources);
-  const [readings, snapshots] = await Promise.all([
-    Promise.all(sources.map(([, source]) => readSource(source, plan, teamsOf))),
+  const [directory, readings, snapshots] = await Promise.all([
+    directoryRead,
+    Promise.all(sources.map(([, source]) => readSource(source, plan, directoryRead))),
     !definition.snapshots
       ? undefined
       : isTimeGrouping(groupBy)
-        ? snapshotsOverTime(plan, directory)
+        ? snapshotsOverTime(plan, directoryRead)
         : snapshotsByPipeline(plan),
   ]);
 

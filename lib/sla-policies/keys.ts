@@ -12,7 +12,7 @@ import type { SlaPolicy, SlaScope } from "#lib/sla-policies/schema";
  *
  * Every policy shares one partition with a revision item (`*` stands for "any" in a scope), so
  * one Query reads them all with their revision: ticket creation matches a policy against a
- * per-instance copy and conditions its write on the revision it read (see `policies.ts`). Every
+ * per-instance copy and conditions its write on the revision it read (see `policy-set.ts`). Every
  * policy write bumps the revision in its own transaction. The scope guard is a unique facet: at
  * most one policy per scope, so the most specific match is never a tie.
  */

@@ -40,10 +40,12 @@ export const REMINDERS_PARTITION = "task#reminders";
 
 /** Sorts after every ISO-8601 time: tasks without a due time come last. */
 const NO_DUE_TIME = "~";
+/**
+ * Every due sort key of a task due strictly before a time sorts below that time itself (as
+ * `toISOString` writes it), so the time is the bound of an overdue list.
+ */
 export const dueSortKey = (task: Pick<Task, "dueAt" | "id">) =>
   `${task.dueAt ?? NO_DUE_TIME}#${task.id}`;
-/** Every due sort key of a task due strictly before `nowIso` sorts below `nowIso` itself. */
-export const overdueBound = (nowIso: string) => nowIso;
 
 export const reminderSortKey = (reminderAt: string, id: string) => `${reminderAt}#${id}`;
 /** Every reminder sort key of a reminder at or before `nowIso` sorts below this bound. */

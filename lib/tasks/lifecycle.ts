@@ -1,5 +1,6 @@
 import { DomainError, type FieldError, invalidInput } from "#lib/errors/domain-error";
 import { splitDetailType, TaskEvents } from "#lib/events/detail-types";
+import { canonicalInstant } from "#lib/records/common-schema";
 import { applyPatch, stamp } from "#lib/records/mutate";
 import { reminderPending } from "#lib/tasks/keys";
 import type { CreateTask, Task, TaskStatus, UpdateTask } from "#lib/tasks/schema";
@@ -33,9 +34,6 @@ export const invalidTransition = (task: Task, to: TaskStatus) =>
     { id: task.id, from: task.status, to, allowed: TRANSITIONS[task.status] },
   );
 
-/** ISO-8601 as the table stores it (`…T10:00:00.000Z`), so that times sort as strings. */
-export const canonicalTime = (iso: string) => new Date(iso).toISOString();
-
 const reminderInPast = (reminderAt: string, now: Date): FieldError | undefined =>
   Date.parse(reminderAt) < now.getTime()
     ? { path: "body.reminderAt", message: "The reminder time is in the past" }
@@ -68,8 +66,8 @@ export const newTask = (id: string, input: CreateTask, actor: string, now: Date)
   const task: Task = {
     ...fields,
     id,
-    ...(dueAt === undefined ? {} : { dueAt: canonicalTime(dueAt) }),
-    ...(reminderAt === undefined ? {} : { reminderAt: canonicalTime(reminderAt) }),
+    ...(dueAt === undefined ? {} : { dueAt: canonicalInstant(dueAt) }),
+    ...(reminderAt === undefined ? {} : { reminderAt: canonicalInstant(reminderAt) }),
     assigneeId: input.assigneeId ?? actor,
     status: "open",
     version: 1,
@@ -137,14 +135,14 @@ export const patchTask = (
   let task = applyPatch(before, fields);
   if (dueAt !== undefined) {
     task =
-      dueAt === null ? withoutFields(task, ["dueAt"]) : { ...task, dueAt: canonicalTime(dueAt) };
+      dueAt === null ? withoutFields(task, ["dueAt"]) : { ...task, dueAt: canonicalInstant(dueAt) };
   }
   const reminderMoved =
     reminderAt !== undefined &&
-    (reminderAt === null ? undefined : canonicalTime(reminderAt)) !== before.reminderAt;
+    (reminderAt === null ? undefined : canonicalInstant(reminderAt)) !== before.reminderAt;
   if (reminderMoved) {
     const rest = withoutFields(task, ["reminderAt", "reminderFiredAt"]);
-    task = reminderAt === null ? rest : { ...rest, reminderAt: canonicalTime(reminderAt) };
+    task = reminderAt === null ? rest : { ...rest, reminderAt: canonicalInstant(reminderAt) };
   }
   const moved = status === undefined ? { task } : moveTo(task, status, actor, now);
   if (reminderMoved || dueAt !== undefined) checkSchedule(moved.task, reminderMoved, now);

@@ -37,13 +37,6 @@ const relatedTasksRoute = (entity: LinkableEntityName) => {
   });
 };
 
-export const relatedTaskRoutes = LINKABLE_ENTITY_NAMES.map(relatedTasksRoute);
-
-/** Which linkable entity a related-tasks operation serves. */
-export const entityOfRelatedTasks = new Map(
-  LINKABLE_ENTITY_NAMES.map((entity) => [relatedTasksOperationId(entity), entity] as const),
-);
-
 export const taskRoutes = [
   route({
     operationId: "createTask",
@@ -116,5 +109,5 @@ export const taskRoutes = [
     conditional: true,
     errors: [404, 412],
   }),
-  ...relatedTaskRoutes,
+  ...LINKABLE_ENTITY_NAMES.map(relatedTasksRoute),
 ] as const;

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { recordRef } from "#lib/linked-records/registry";
+import { recordRefs } from "#lib/linked-records/registry";
 import { idOf, isoDateTime, pageQuery, recordMeta, userId } from "#lib/records/common-schema";
 
 /**
@@ -25,13 +25,7 @@ export const taskPriority = z.enum(TASK_PRIORITIES);
 const title = z.string().check(z.trim(), z.minLength(1), z.maxLength(300));
 const notes = z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000));
 
-const links = z.array(recordRef).check(
-  z.maxLength(MAX_TASK_LINKS),
-  z.refine(
-    (list) => new Set(list.map((r) => `${r.entity}:${r.id}`)).size === list.length,
-    "Links must be unique",
-  ),
-);
+const links = recordRefs(MAX_TASK_LINKS);
 
 /** Both times are optional; when a task has both, the reminder may not come after the due time. */
 export const createTaskBody = z.strictObject({

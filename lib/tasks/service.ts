@@ -1,18 +1,13 @@
 import type { Principal } from "#lib/auth/principal";
-import {
-  createRecord,
-  getByFacet,
-  getRecord,
-  type ListQuery,
-  listRecords,
-} from "#lib/db/record-store";
+import { createRecord, getRecord, type ListQuery, listRecords } from "#lib/db/record-store";
 import { DomainError, notFound } from "#lib/errors/domain-error";
 import type { Page } from "#lib/http/response";
 import {
+  addedLinks,
   explainMissingLinks,
   type LinkableEntityName,
-  linkableEntities,
   linkedRecordExists,
+  linkedRecordFound,
 } from "#lib/linked-records/registry";
 import { DEFAULT_PAGE_SIZE } from "#lib/records/common-schema";
 import { newId } from "#lib/records/ids";
@@ -20,7 +15,6 @@ import { mutateRecord, removeRecord, stamp } from "#lib/records/mutate";
 import {
   byAssigneePartition,
   byStatusPartition,
-  overdueBound,
   relatedPartition,
   taskModel,
 } from "#lib/tasks/keys";
@@ -63,12 +57,9 @@ export const updateTask = (
 ): Promise<Task> =>
   mutateRecord(taskModel, id, expectedVersion, (before) => {
     const { task, changeVerb } = patchTask(before, patch, actor.userId, new Date());
-    const label = (ref: { entity: string; id: string }) => `${ref.entity}:${ref.id}`;
-    const had = new Set(before.links.map(label));
-    const added = (patch.links ?? []).filter((ref) => !had.has(label(ref)));
     return {
       after: task,
-      extra: added.map(linkedRecordExists),
+      extra: addedLinks(before.links, patch.links ?? []).map(linkedRecordExists),
       ...(changeVerb ? { changeVerb } : {}),
     };
   }).catch(explainMissingLinks(MISSING_LINKS));
@@ -120,7 +111,8 @@ const listByDue = (
 ): Promise<Page<Task>> =>
   listRecords<Task>({
     ...plan,
-    ...(overdue ? { sortBefore: overdueBound(new Date().toISOString()) } : {}),
+    // A due sort key sorts below now exactly when the task is overdue (`dueSortKey`).
+    ...(overdue ? { sortBefore: new Date().toISOString() } : {}),
     limit: query.limit ?? DEFAULT_PAGE_SIZE,
     cursor: query.cursor,
   });
@@ -159,8 +151,7 @@ export const listRelatedTasks = async (
     query.overdue,
   );
   if (page.data.length === 0 && query.cursor === undefined) {
-    const record = await getByFacet(linkableEntities[entity].key(id));
-    if (!record) throw notFound(entity, id);
+    if (!(await linkedRecordFound({ entity, id }))) throw notFound(entity, id);
   }
   return page;
 };

@@ -65,12 +65,6 @@ export const newTicket = (
   };
 };
 
-const without = (ticket: Ticket, fields: readonly (keyof Ticket)[]): Ticket => {
-  const copy = { ...ticket };
-  for (const field of fields) delete copy[field];
-  return copy;
-};
-
 /**
  * Moves the ticket to `to` (checked against the transition table) and does to its SLA what the
  * move means: `pending` pauses the clocks and leaving it resumes them; `solved` stops them and
@@ -103,7 +97,7 @@ export const moveTo = (
       return { ticket: { ...moved, closedAt: at, closedBy: actor } };
     default:
       return {
-        ticket: from === "solved" ? without(moved, ["solvedAt", "solvedBy"]) : moved,
+        ticket: from === "solved" ? applyPatch(moved, { solvedAt: null, solvedBy: null }) : moved,
       };
   }
 };

@@ -3,13 +3,7 @@ import { activityCreation } from "#lib/activities/service";
 import type { Principal } from "#lib/auth/principal";
 import { revisionCondition, withDefinitions } from "#lib/custom-fields/definitions";
 import { validateCustomFieldValues } from "#lib/custom-fields/validate-values";
-import {
-  createRecord,
-  type ExtraItem,
-  getRecord,
-  getRecordWith,
-  WriteConflict,
-} from "#lib/db/record-store";
+import { createRecord, type ExtraItem, getRecordWith, WriteConflict } from "#lib/db/record-store";
 import { engagementKey, removeEngagement } from "#lib/engagement/keys";
 import { engagementOf } from "#lib/engagement/state";
 import { notFound } from "#lib/errors/domain-error";
@@ -43,7 +37,6 @@ import type {
   UpdateTicket,
 } from "#lib/tickets/schema";
 import { slaStatusAt } from "#lib/tickets/sla-state";
-import { ticketClosed } from "#lib/tickets/transitions";
 
 const MISSING_LINKS = "ticket.linked_records_missing";
 
@@ -199,10 +192,14 @@ export const replyToTicket = async (
   const now = new Date();
   const replyId = newId("act");
   const ticketRef: RecordRef = { entity: "ticket", id };
+  // The requester of the ticket as the write last read it, to tell a refusal for a requester
+  // deleted since from any other failure without reading the ticket again. Unset when the write
+  // failed before reading the ticket (a ticket that does not exist).
+  let requester: string | undefined;
   const write = async (withRequester: boolean) => {
     let reply: Activity | undefined;
     const ticket = await mutateRecord(ticketModel, id, undefined, (current) => {
-      if (current.status === "closed") throw ticketClosed(current);
+      requester = current.requesterId;
       const links = withRequester ? [ticketRef, requesterRef(current.requesterId)] : [ticketRef];
       const created = activityCreation(replyActivity(current, input, links, now), actor, {
         id: replyId,
@@ -227,7 +224,6 @@ export const replyToTicket = async (
   try {
     return await write(true);
   } catch (error) {
-    const requester = (await getRecord(ticketModel, id))?.requesterId;
     if (!requester || !isMissing(error, requesterRef(requester))) throw error;
     return write(false);
   }

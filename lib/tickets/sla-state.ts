@@ -130,6 +130,10 @@ export const reopenSla = (sla: TicketSla, at: Date): TicketSla => {
 const isRunning = (clock: TicketSlaClock): clock is TicketSlaClock & { deadline: string } =>
   clock.state === "running" && clock.deadline !== undefined;
 
+/** Whether the clock has a warning still ahead: it sets one, and the SLA check has not sent it. */
+const warningAhead = (clock: TicketSlaClock): clock is TicketSlaClock & { warnAt: string } =>
+  Boolean(clock.warnAt) && !clock.warnedAt;
+
 /** The earliest deadline of a running clock: what the queues sort by after priority. */
 export const nextDeadline = (sla: TicketSla | undefined): string | undefined => {
   if (!sla) return undefined;
@@ -145,7 +149,7 @@ const targetStatus = (clock: TicketSlaClock, sla: TicketSla, at: Date) => {
     state: overdue ? ("breached" as const) : clock.state,
     targetSeconds: clock.targetSeconds,
     ...(clock.deadline ? { deadline: clock.deadline } : {}),
-    ...(clock.warnAt && !clock.warnedAt ? { warnAt: clock.warnAt } : {}),
+    ...(warningAhead(clock) ? { warnAt: clock.warnAt } : {}),
     remainingSeconds: remainingSeconds(clock, at, sla.calendar),
     ...(clock.stoppedAt ? { stoppedAt: clock.stoppedAt } : {}),
     ...(clock.elapsedSeconds === undefined ? {} : { elapsedSeconds: clock.elapsedSeconds }),
@@ -183,8 +187,7 @@ export const nextSlaStep = (ticket: Ticket, at: Date): SlaStep | undefined => {
     const clock = sla[target];
     if (
       isRunning(clock) &&
-      clock.warnAt !== undefined &&
-      clock.warnedAt === undefined &&
+      warningAhead(clock) &&
       now >= Date.parse(clock.warnAt) &&
       now < Date.parse(clock.deadline)
     ) {
@@ -271,7 +274,7 @@ export const nextTimerAt = (ticket: Ticket): string | undefined => {
     const clock = sla[target];
     if (clock.escalationDue) return [clock.stoppedAt ?? ticket.updatedAt];
     if (!isRunning(clock)) return [];
-    return clock.warnAt && !clock.warnedAt ? [clock.warnAt, clock.deadline] : [clock.deadline];
+    return warningAhead(clock) ? [clock.warnAt, clock.deadline] : [clock.deadline];
   });
   return instants.sort()[0];
 };

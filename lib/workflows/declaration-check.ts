@@ -27,17 +27,21 @@ export const declarationProblems = (
     if (!placeholders.includes(name)) problems.push(`taskFunctions.${name} is not in the file`);
   }
   const definition = parseDefinition(text, declaration.definition);
-  const functionTasks = new Set(functionTasksOf(definition).map((task) => task.stateName));
-  for (const { name } of taskStatesOf(definition)) {
-    if (!functionTasks.has(name)) problems.push(`Task ${name} does not invoke a declared function`);
+  const functionTasks = functionTasksOf(definition);
+  const taskStates = taskStatesOf(definition);
+  const functionTaskNames = new Set(functionTasks.map((task) => task.stateName));
+  for (const { name } of taskStates) {
+    if (!functionTaskNames.has(name)) {
+      problems.push(`Task ${name} does not invoke a declared function`);
+    }
   }
-  for (const task of functionTasksOf(definition)) {
+  for (const task of functionTasks) {
     const [placeholder, ...more] = placeholdersOf(task.functionArn);
     if (!placeholder || more.length > 0 || task.functionArn !== `\${${placeholder}}`) {
       problems.push(`Task ${task.stateName} must name its function by one placeholder`);
     }
   }
-  for (const { name, state } of taskStatesOf(definition)) {
+  for (const { name, state } of taskStates) {
     if (!Array.isArray(state.Retry) || state.Retry.length === 0) {
       problems.push(`Task ${name} has no Retry policy`);
     }

@@ -55,13 +55,16 @@ export const executionArnOf = (stateMachineArn: string, name: string): string =>
 /** Step Functions' rule for names: 1-80 characters, none of whitespace, `<>{}[]?*"#%\^|~\`$&,;:/`. */
 const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
 
+/** Whether Step Functions accepts `name` as an execution name (the local runtime checks it too). */
+export const isExecutionName = (name: string): boolean => NAME_PATTERN.test(name);
+
 /**
  * The execution name for one record: `<prefix>-<id>`. One record, one name: Step Functions refuses
  * a second execution under a name for 90 days, which is what makes a duplicate trigger harmless.
  */
 export const executionNameOf = (prefix: string, id: string): string => {
   const name = `${prefix}-${id}`;
-  if (!NAME_PATTERN.test(name)) {
+  if (!isExecutionName(name)) {
     throw new Error(`"${name}" is not a valid Step Functions execution name`);
   }
   return name;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { handler } from "#functions/analytics-recorder/handler";
 import { TOUCHED_PARTITION } from "#lib/analytics/keys";
 import { recordAnalytics } from "#lib/analytics/recorder";
-import { queryPartition } from "#lib/analytics/store";
+import { queryPartition } from "#lib/db/query-partition";
 import { lambdaContext } from "#test/support/api-gateway-event";
 import { createTestTable } from "#test/support/dynamodb";
 import { closedDeal, counter, domainEvent, gauge, openDeal } from "./events.ts";

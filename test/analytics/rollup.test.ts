@@ -11,7 +11,8 @@ import {
 } from "#lib/analytics/keys";
 import { recordAnalytics } from "#lib/analytics/recorder";
 import { MARK_SETTLE_MS, runRollup } from "#lib/analytics/rollup";
-import { getItem, queryPartition } from "#lib/analytics/store";
+import { getItem } from "#lib/analytics/store";
+import { queryPartition } from "#lib/db/query-partition";
 import { createTestTable } from "#test/support/dynamodb";
 import { closedDeal, counter, domainEvent, openDeal } from "./events.ts";
 

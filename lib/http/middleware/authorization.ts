@@ -5,7 +5,7 @@ import { HttpError } from "#lib/http/http-error";
 import { isPublicRoute } from "#lib/http/route";
 
 /** The caller of a public route: nobody in particular, with no role. */
-export const ANONYMOUS: Principal = { userId: "anonymous", roles: [] };
+const ANONYMOUS: Principal = { userId: "anonymous", roles: [] };
 
 /**
  * Role checks per route. The token itself was verified by API Gateway's JWT authorizer (or by
